@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-modules.sh KDIR [make args...]
+#
+# Build the module set (and the test programs under tests/) against KDIR in
+# a symlink farm under the cache, so that no object file lands in this
+# checkout: the checkout is also linked into the kernel tree for kunit.py,
+# whose O= build must see a clean source directory.  Prints the farm.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=${1:?usage: build-modules.sh KDIR [make args...]}
+shift
+[ -f "$kdir/Module.symvers" ] || die "$kdir is not a prepared kernel build tree"
+farm="$NSMODS_CACHE/modbuild/$(basename "$kdir")"
+mkdir -p "$farm"
+
+# Mirror the checkout as symlinks; keep objects, drop links to removed files.
+for f in "$NSMODS_ROOT"/*; do
+	cp -as --remove-destination "$f" "$farm/"
+done
+find "$farm" -xtype l -delete
+
+kunit=
+grep -qs '^CONFIG_KUNIT=[ym]' "$kdir/.config" && kunit=CONFIG_NSMODS_SUNRPC_NS_KUNIT=m
+make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" \
+	CONFIG_NSMODS=y CONFIG_NSMODS_SUNRPC_NS=m $kunit "$@" modules >&2
+
+# Userspace test programs: plain C, built for the host's userland, which
+# the guest shares.
+mkdir -p "$farm/tests/bin"
+for c in "$NSMODS_ROOT"/tests/*.c; do
+	[ -e "$c" ] || continue
+	b="$farm/tests/bin/$(basename "$c" .c)"
+	[ "$b" -nt "$c" ] && continue
+	gcc -O2 -Wall -Wextra -Werror -I"$NSMODS_ROOT/include/uapi" -o "$b" "$c" -lpthread ||
+		die "cannot build $c"
+done
+echo "$farm"

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the x86_64 test guest.  The root filesystem is the host's, read
+# only over virtio-9p; the kernel hands us NSMODS_* from its command line:
+#   NSMODS_MODE    test | demo | shell
+#   NSMODS_ROOT    this checkout (scripts, tests)
+#   NSMODS_FARM    where the modules and test programs were built
+# Results go to the writable 9p share "nsmods_out", mounted on /tmp/out.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /tmp/out /run/netns
+mount -t 9p -o trans=virtio,version=9p2000.L nsmods_out /tmp/out ||
+	echo "guest-init: no output share" >/dev/console
+hostname nsmods-vm
+ip link set lo up
+
+case "$NSMODS_MODE" in
+test)
+	"$NSMODS_ROOT/scripts/guest-run.sh" >/tmp/out/guest.log 2>&1
+	;;
+demo)
+	"$NSMODS_ROOT/scripts/guest-demo.sh" </dev/console >/dev/console 2>&1
+	;;
+shell)
+	for m in "$NSMODS_FARM"/*/*.ko; do
+		case "$m" in *_kunit.ko) ;; *) insmod "$m" ;; esac
+	done
+	echo "nsmods modules loaded; exit the shell to power off."
+	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	;;
+esac
+
+sync
+echo b >/proc/sysrq-trigger

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kunit.sh [JSON]
+#
+# Run our KUnit suites built into a UML kernel with kunit.py.  This
+# checkout is linked into the prepared tree as drivers/nsmods (never copied),
+# the build directory is cached per config, and the debug fragment is added
+# to kunit/.kunitconfig.  The whole kernel log stays in BUILD_DIR/test.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+json=${1:-/dev/null}
+"$NSMODS_ROOT/scripts/prepare-kernel.sh" source
+src=$(nsmods_srcdir)
+bdir=$(nsmods_kunit_builddir)
+
+# kunit.py builds with O=, where VPATH would pick up objects that an
+# in-place `make` left in this checkout: refuse them.
+stray=$(find "$NSMODS_ROOT" -path "$NSMODS_ROOT/.git" -prune -o \
+	\( -name '*.o' -o -name '*.ko' \) -print | head -n1)
+[ -z "$stray" ] || die "build objects in the checkout ($stray): run 'make clean'"
+
+mkdir -p "$bdir"
+cd "$src"
+python3 tools/testing/kunit/kunit.py run --arch=um --build_dir="$bdir" \
+	--kunitconfig="$NSMODS_ROOT/kunit/.kunitconfig" \
+	--kunitconfig="$NSMODS_ROOT/scripts/config/um-debug.config" \
+	--make_options="CC=ccache gcc" --jobs="$NSMODS_JOBS" \
+	--timeout=600 --json="$json"

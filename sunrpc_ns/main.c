@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sunrpc_ns: per network namespace state for RPC transports.
+ *
+ * The module registers pernet_operations with a net_generic slot, so that
+ * every network namespace, present at load time or made later, carries a
+ * struct sunrpc_ns_net, and shows it in its own /proc/net/sunrpc_ns/state.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include <nsmods/sunrpc_ns.h>
+
+#define SUNRPC_NS_PROC_NAME "sunrpc_ns"
+
+static unsigned int sunrpc_ns_net_id __read_mostly;
+
+/* Source of sunrpc_ns_net::instance; only ever increases. */
+static atomic64_t sunrpc_ns_instances = ATOMIC64_INIT(0);
+
+/* Counts namespaces whose state is initialised and not yet torn down. */
+static atomic_t sunrpc_ns_live = ATOMIC_INIT(0);
+
+/**
+ * sunrpc_ns_net() - the sunrpc_ns state of a network namespace
+ * @net: the namespace; the caller keeps it alive
+ *
+ * Return: the state, valid for as long as @net is.
+ */
+struct sunrpc_ns_net *sunrpc_ns_net(const struct net *net)
+{
+	return net_generic(net, sunrpc_ns_net_id);
+}
+EXPORT_SYMBOL_GPL(sunrpc_ns_net);
+
+/**
+ * sunrpc_ns_live_nets() - number of namespaces holding sunrpc_ns state
+ *
+ * Return: how many namespaces have run our pernet init and not yet our
+ * pernet exit.
+ */
+int sunrpc_ns_live_nets(void)
+{
+	return atomic_read(&sunrpc_ns_live);
+}
+EXPORT_SYMBOL_GPL(sunrpc_ns_live_nets);
+
+static int sunrpc_ns_state_show(struct seq_file *m, void *v)
+{
+	struct net *net = seq_file_single_net(m);
+	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	unsigned int nr;
+
+	spin_lock(&sn->xprt_lock);
+	nr = sn->nr_xprts;
+	spin_unlock(&sn->xprt_lock);
+
+	seq_printf(m, "netns: %u\n", net->ns.inum);
+	seq_printf(m, "instance: %llu\n", sn->instance);
+	seq_printf(m, "transports: %u\n", nr);
+	return 0;
+}
+
+static int __net_init sunrpc_ns_net_init(struct net *net)
+{
+	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+
+	sn->net = net;
+	spin_lock_init(&sn->xprt_lock);
+	INIT_LIST_HEAD(&sn->xprt_list);
+	sn->nr_xprts = 0;
+
+	sn->proc_dir = proc_net_mkdir(net, SUNRPC_NS_PROC_NAME, net->proc_net);
+	if (!sn->proc_dir)
+		goto err;
+	if (!proc_create_net_single("state", 0444, sn->proc_dir,
+				    sunrpc_ns_state_show, NULL))
+		goto err_dir;
+
+	sn->instance = atomic64_inc_return(&sunrpc_ns_instances);
+	atomic_inc(&sunrpc_ns_live);
+	return 0;
+
+err_dir:
+	proc_remove(sn->proc_dir);
+	sn->proc_dir = NULL;
+err:
+	pr_warn_ratelimited("netns %u: cannot create /proc/net/%s\n",
+			    net->ns.inum, SUNRPC_NS_PROC_NAME);
+	return -ENOMEM;
+}
+
+static void __net_exit sunrpc_ns_net_exit(struct net *net)
+{
+	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+
+	proc_remove(sn->proc_dir);
+	sn->proc_dir = NULL;
+	WARN_ON_ONCE(!list_empty(&sn->xprt_list));
+	atomic_dec(&sunrpc_ns_live);
+}
+
+static struct pernet_operations sunrpc_ns_net_ops = {
+	.init = sunrpc_ns_net_init,
+	.exit = sunrpc_ns_net_exit,
+	.id = &sunrpc_ns_net_id,
+	.size = sizeof(struct sunrpc_ns_net),
+};
+
+static int __init sunrpc_ns_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&sunrpc_ns_net_ops);
+	if (err) {
+		pr_err("cannot register pernet operations: %d\n", err);
+		return err;
+	}
+	pr_debug("loaded\n");
+	return 0;
+}
+
+static void __exit sunrpc_ns_exit(void)
+{
+	unregister_pernet_subsys(&sunrpc_ns_net_ops);
+	WARN_ON(atomic_read(&sunrpc_ns_live));
+}
+
+module_init(sunrpc_ns_init);
+module_exit(sunrpc_ns_exit);
+
+MODULE_DESCRIPTION("Per network namespace RPC transport state");
+MODULE_LICENSE("GPL");
