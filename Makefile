@@ -18,16 +18,10 @@ KDIR := $(shell bash -c '. $(CURDIR)/scripts/lib.sh && nsmods_x86_builddir' 2>/d
 endif
 endif
 
-# Every module of the set; the KUnit modules only where the kernel has KUnit.
-NSMODS_CONFIG := CONFIG_NSMODS=y CONFIG_NSMODS_SUNRPC_NS=m
-ifneq ($(shell grep -s '^CONFIG_KUNIT=[ym]' $(KDIR)/.config),)
-NSMODS_CONFIG += CONFIG_NSMODS_SUNRPC_NS_KUNIT=m
-endif
-
 all: modules
 
 modules modules_install clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(NSMODS_CONFIG) $@
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $@
 
 test:
 	scripts/test.sh

@@ -17,6 +17,7 @@
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -66,14 +67,15 @@ static void log_reset(void)
 }
 
 #define DEFINE_TEST_OP(name, letter)					\
+static const char name##_letter = (letter);				\
 static int __net_init name##_init(struct net *net)			\
 {									\
-	log_call(letter, true, net);					\
+	log_call(name##_letter, true, net);				\
 	return 0;							\
 }									\
 static void __net_exit name##_exit(struct net *net)			\
 {									\
-	log_call(letter, false, net);					\
+	log_call(name##_letter, false, net);				\
 }									\
 static struct pernet_operations name##_ops = {				\
 	.init = name##_init,						\
@@ -81,8 +83,10 @@ static struct pernet_operations name##_ops = {				\
 }
 
 DEFINE_TEST_OP(op_a, 'A');
+#ifndef MODULE
 DEFINE_TEST_OP(op_b, 'B');
 DEFINE_TEST_OP(op_d, 'D');
+#endif
 
 static bool op_f_registered;
 
@@ -318,6 +322,7 @@ static struct kunit_suite sunrpc_ns_suite = {
 	.name = "sunrpc_ns",
 	.test_cases = sunrpc_ns_cases,
 };
+
 kunit_test_suite(sunrpc_ns_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sunrpc_ns");

@@ -22,10 +22,7 @@ for f in "$NSMODS_ROOT"/*; do
 done
 find "$farm" -xtype l -delete
 
-kunit=
-grep -qs '^CONFIG_KUNIT=[ym]' "$kdir/.config" && kunit=CONFIG_NSMODS_SUNRPC_NS_KUNIT=m
-make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" \
-	CONFIG_NSMODS=y CONFIG_NSMODS_SUNRPC_NS=m $kunit "$@" modules >&2
+make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" "$@" modules >&2
 
 # Userspace test programs: plain C, built for the host's userland, which
 # the guest shares.

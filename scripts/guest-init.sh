@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# PID 1 of the x86_64 test guest.  The root filesystem is the host's, read
-# only over virtio-9p; the kernel hands us NSMODS_* from its command line:
+# PID 1 of the test guests.  The root filesystem is the host's, read only
+# (virtio-9p on x86_64, hostfs on UML); the kernel hands us NSMODS_* from
+# its command line:
+#   NSMODS_ARCH    x86_64 | um
 #   NSMODS_MODE    test | demo | shell
 #   NSMODS_ROOT    this checkout (scripts, tests)
 #   NSMODS_FARM    where the modules and test programs were built
@@ -20,7 +22,8 @@ mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /tmp/out /run/netns
-mount -t 9p -o trans=virtio,version=9p2000.L nsmods_out /tmp/out ||
+[ "$NSMODS_ARCH" = um ] ||
+	mount -t 9p -o trans=virtio,version=9p2000.L nsmods_out /tmp/out ||
 	echo "guest-init: no output share" >/dev/console
 hostname nsmods-vm
 ip link set lo up
@@ -34,12 +37,18 @@ demo)
 	;;
 shell)
 	for m in "$NSMODS_FARM"/*/*.ko; do
+		[ -e "$m" ] || continue
 		case "$m" in *_kunit.ko) ;; *) insmod "$m" ;; esac
 	done
 	echo "nsmods modules loaded; exit the shell to power off."
-	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	setsid -c bash -i </dev/console >/dev/console 2>&1
 	;;
 esac
 
 sync
-echo b >/proc/sysrq-trigger
+# qemu runs with -no-reboot, so a reboot ends it; UML ends on power off.
+if [ "$NSMODS_ARCH" = um ]; then
+	echo o >/proc/sysrq-trigger
+else
+	echo b >/proc/sysrq-trigger
+fi

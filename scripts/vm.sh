@@ -1,27 +1,47 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh MODE [OUTDIR]
+# vm.sh [--um] MODE [OUTDIR]
 #
-# Boot the x86_64 debug test kernel in qemu (TCG: KVM guests die on these
-# machines) with the host's root filesystem shared read-only over virtio-9p,
-# the way virtme-ng does: every host tool (unshare, ip, rpcbind, gcc-built
-# test programs) is there without building a root image.
-#   test OUTDIR  run scripts/guest-run.sh, results in OUTDIR
+# Boot a test kernel with the host's root filesystem shared read-only, the
+# way virtme-ng does: every host tool (unshare, ip, rpcbind, the test
+# programs built with the host's gcc) is there without building a root image.
+#   test OUTDIR  run scripts/guest-run.sh, results in OUTDIR (x86_64 only)
 #   demo         load the modules and show them at work (make run)
 #   shell        an interactive shell with the modules loaded (make shell)
+# By default the x86_64 debug kernel runs in qemu under TCG (KVM guests die
+# on these machines) with the root over virtio-9p.  --um boots the UML
+# kernel that scripts/kunit.sh built, with the root over hostfs and our code
+# built in (KUnit disabled at boot).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+arch=x86_64
+if [ "${1:-}" = --um ]; then
+	arch=um
+	shift
+fi
 mode=${1:-demo}
 out=${2:-}
-case "$mode" in
-test) [ -n "$out" ] || die "usage: vm.sh test OUTDIR" ;;
-demo | shell) ;;
-*) die "usage: vm.sh test OUTDIR | demo | shell" ;;
+case "$arch-$mode" in
+x86_64-test) [ -n "$out" ] || die "usage: vm.sh test OUTDIR" ;;
+*-demo | *-shell) ;;
+*) die "usage: vm.sh test OUTDIR | [--um] demo | [--um] shell" ;;
 esac
 
 nsmods_need_pkgs
+init=$NSMODS_ROOT/scripts/guest-init.sh
+env="NSMODS_ARCH=$arch NSMODS_MODE=$mode NSMODS_ROOT=$NSMODS_ROOT"
+
+if [ "$arch" = um ]; then
+	kernel=$(nsmods_kunit_builddir)/vmlinux
+	[ -x "$kernel" ] || die "no UML kernel at $kernel: run scripts/kunit.sh first"
+	con=con0=null,fd:1
+	[ "$mode" = shell ] && con=con0=fd:0,fd:1
+	exec "$kernel" mem=512M rootfstype=hostfs rootflags=/ ro con=null "$con" \
+		init="$init" kunit.enable=0 $env NSMODS_FARM=/nonexistent
+fi
+
 kdir=$("$NSMODS_ROOT/scripts/prepare-kernel.sh" x86_64 | tail -n1)
 farm=$("$NSMODS_ROOT/scripts/build-modules.sh" "$kdir" | tail -n1)
 
@@ -35,9 +55,11 @@ rm -f "$out"/*
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1536 -nographic
 	-no-reboot -nodefaults -serial mon:stdio
 	-kernel "$kdir/arch/x86/boot/bzImage"
-	-virtfs "local,path=/,mount_tag=/dev/root,security_model=none,readonly=on,multidevs=remap"
-	-virtfs "local,path=$out,mount_tag=nsmods_out,security_model=none,multidevs=remap"
-	-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$NSMODS_ROOT/scripts/guest-init.sh panic=-1 oops=panic loglevel=7 NSMODS_MODE=$mode NSMODS_ROOT=$NSMODS_ROOT NSMODS_FARM=$farm")
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=root,mount_tag=nsmods_root
+	-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap"
+	-device virtio-9p-pci,fsdev=out,mount_tag=nsmods_out
+	-append "console=ttyS0 root=nsmods_root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$init panic=-1 oops=panic loglevel=7 kunit.enable=1 $env NSMODS_FARM=$farm")
 
 if [ "$mode" = test ]; then
 	# No console input; the whole console goes to a file for the log scan.

@@ -26,7 +26,7 @@ struct sunrpc_ns_net {
 	struct net *net;
 	u64 instance;
 	struct proc_dir_entry *proc_dir;
-	spinlock_t xprt_lock;
+	spinlock_t xprt_lock;		/* protects xprt_list, nr_xprts */
 	struct list_head xprt_list;
 	unsigned int nr_xprts;
 };
