@@ -13,7 +13,8 @@ set -euo pipefail
 kdir=${1:?usage: build-modules.sh KDIR [make args...]}
 shift
 [ -f "$kdir/Module.symvers" ] || die "$kdir is not a prepared kernel build tree"
-farm="$NSMODS_CACHE/modbuild/$(basename "$kdir")"
+# One farm per kernel and per checkout, so that two checkouts never share.
+farm="$NSMODS_CACHE/modbuild/$(basename "$kdir")-$(echo "$NSMODS_ROOT" | sha256sum | cut -c1-8)"
 mkdir -p "$farm"
 
 # Mirror the checkout as symlinks; keep objects, drop links to removed files.
