@@ -1,21 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# sunrpc_ns under slab fault injection: namespace creation and module
-# loading with one allocation failing at every point in turn.  Each attempt
-# must either succeed or fail with ENOMEM and leave nothing half made; the
-# sweep must reach our own pernet init (its ratelimited warning shows it
-# did); rmmod then finds every init matched by an exit (it warns if not),
-# and the final kmemleak scan of the run finds nothing.
+# sunrpc_ns's error unwinding under slab fault injection.  failslab's
+# stack filter is set to sunrpc_ns's code, and /proc/self/fail-nth makes
+# the Nth allocation made under it fail, for N = 1, 2, ... until the
+# operation succeeds, for
+#   1. creating a network namespace (unshare -n) with the module loaded;
+#   2. loading the module while two more namespaces exist.
+# Each failed attempt must fail with nothing half made, our pernet init
+# must log its ratelimited warning, and the module's exit (which warns if
+# an init was not matched by an exit) and the run's kmemleak scan must stay
+# quiet.
 set -eu
 ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
 fs=/sys/kernel/debug/failslab
 
 fail() { echo "FAIL: $*"; exit 1; }
-[ -d "$fs" ] || fail "no $fs: the debug kernel must have FAILSLAB"
+[ -e "$fs/require-start" ] || fail "the debug kernel lacks failslab's stack filter"
 
 cleanup() {
-	echo 0 >"$fs/probability"
+	echo 0 >"$fs/require-start"
+	echo 0 >"$fs/require-end"
 	ip netns del f1 2>/dev/null
 	ip netns del f2 2>/dev/null
 	grep -q '^sunrpc_ns ' /proc/modules && rmmod sunrpc_ns
@@ -23,66 +28,74 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo Y >"$fs/task-filter"
 echo N >"$fs/ignore-gfp-wait"
 echo 0 >"$fs/verbose"
-echo 1 >"$fs/interval"
-echo 100 >"$fs/probability"
+echo 32 >"$fs/stacktrace-depth"
 
-# Run "$@" with one slab allocation failing after $1 bytes were allowed.
-with_fault() {
-	local space=$1; shift
-	echo "$space" >"$fs/space"
-	echo 1 >"$fs/times"
-	sh -c 'echo 1 >/proc/self/make-it-fail; exec "$@"' sh "$@"
+# Aim failslab at module code: x86_64's module area (no KASLR in the test
+# kernel), where sunrpc_ns is the only module loaded while this runs.  An
+# allocation fails only if sunrpc_ns's code is on the stack, wherever a
+# reload places the module.
+mod_lo=0xffffffffa0000000
+mod_hi=0xffffffffff000000
+aim() {
+	local a
+	a=$(awk '$3 == "sunrpc_ns_net_init" { print $1; exit }' /proc/kallsyms)
+	[ -n "$a" ] || fail "sunrpc_ns_net_init not in /proc/kallsyms"
+	[ $((0x$a)) -ge $((mod_lo)) ] && [ $((0x$a)) -lt $((mod_hi)) ] ||
+		fail "sunrpc_ns at 0x$a, outside the module area"
+	echo "$mod_lo" >"$fs/require-start"
+	echo "$mod_hi" >"$fs/require-end"
+}
+
+# Run "$@" with the $1-th allocation under sunrpc_ns's code failing.
+nth() {
+	local n=$1; shift
+	sh -c 'echo "$0" >/proc/self/fail-nth && exec "$@"' "$n" "$@"
 }
 
 warnings() { dmesg | grep -c 'sunrpc_ns: netns .*cannot create' || true; }
 
-# 1. Creating namespaces while the module is loaded.
+# 1. Namespace creation.
 insmod "$ko"
+aim
 w0=$(warnings)
-ok=0 failed=0
-for space in $(seq 0 256 40960); do
-	if with_fault "$space" unshare -n true 2>/dev/null; then
-		ok=$((ok + 1))
-	else
-		failed=$((failed + 1))
-	fi
+n=1
+while ! nth "$n" unshare -n true 2>/dev/null; do
+	[ "$n" -lt 20 ] || fail "unshare -n still fails at fail-nth $n"
+	n=$((n + 1))
 done
-echo "unshare -n: $ok succeeded, $failed failed"
-[ "$failed" -gt 0 ] || fail "fault injection never made unshare -n fail"
-[ "$ok" -gt 0 ] || fail "unshare -n never succeeded"
-[ "$(warnings)" -gt "$w0" ] || fail "no failure reached sunrpc_ns's pernet init"
+echo "unshare -n: failed for fail-nth 1..$((n - 1)), succeeded at $n"
+[ "$n" -gt 1 ] || fail "no allocation under sunrpc_ns's init was failed"
+[ "$(warnings)" -ge $((w0 + n - 1)) ] || fail "pernet init failures not all logged"
 [ -r /proc/net/sunrpc_ns/state ] || fail "init_net lost its state"
 unshare -n cat /proc/net/sunrpc_ns/state >/dev/null ||
-	fail "a netns made after the sweep has no state"
+	fail "a netns made after the faults has no state"
 rmmod sunrpc_ns
 
-# 2. Loading the module while namespaces exist: a failure for one of them
-#    must undo the others and fail the load.
+# 2. Module load with three namespaces to initialise.
 ip netns add f1
 ip netns add f2
 w0=$(warnings)
-loaded=0 refused=0
-for space in $(seq 0 64 8192); do
-	if with_fault "$space" insmod "$ko" 2>/dev/null; then
-		loaded=$((loaded + 1))
-		rmmod sunrpc_ns
-	else
-		refused=$((refused + 1))
-		for n in "" f1 f2; do
-			if [ -z "$n" ]; then
-				[ ! -e /proc/net/sunrpc_ns ] || fail "failed load left init_net state"
-			else
-				ip netns exec "$n" sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
-					fail "failed load left state in $n"
-			fi
-		done
+n=1
+while :; do
+	if nth "$n" insmod "$ko" 2>/dev/null; then
+		break
 	fi
+	for ns in f1 f2; do
+		ip netns exec "$ns" sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
+			fail "failed load (fail-nth $n) left state in $ns"
+	done
+	[ ! -e /proc/net/sunrpc_ns ] || fail "failed load (fail-nth $n) left init_net state"
+	[ "$n" -lt 30 ] || fail "insmod still fails at fail-nth $n"
+	n=$((n + 1))
 done
-echo "insmod: $loaded loaded, $refused refused"
-[ "$refused" -gt 0 ] || fail "fault injection never made insmod fail"
-[ "$loaded" -gt 0 ] || fail "insmod never succeeded"
-[ "$(warnings)" -gt "$w0" ] || fail "no load failure reached sunrpc_ns's pernet init"
+echo "insmod: refused for fail-nth 1..$((n - 1)), loaded at $n"
+[ "$n" -gt 1 ] || fail "no load failure reached sunrpc_ns's pernet init"
+[ "$(warnings)" -gt "$w0" ] || fail "load failures not logged by pernet init"
+for ns in f1 f2; do
+	ip netns exec "$ns" cat /proc/net/sunrpc_ns/state >/dev/null ||
+		fail "$ns has no state after the successful load"
+done
+rmmod sunrpc_ns
 echo PASS
