@@ -53,6 +53,10 @@ build_x86() {
 	o=$(nsmods_x86_builddir)
 	# shellcheck disable=SC2207
 	frags=($(nsmods_x86_frags))
+	mkdir -p "$(dirname "$o")"
+	# One build per directory at a time: others wait, then find it built.
+	exec 9>"$o.lock"
+	flock 9
 	if [ -f "$o/.nsmods-built" ] && [ -f "$o/arch/x86/boot/bzImage" ]; then
 		log "x86_64 kernel cached in $o"
 		echo "$o"
