@@ -11,7 +11,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 json=${1:-/dev/null}
-bdir=$(nsmods_kunit_builddir)
 mkdir -p "$NSMODS_CACHE/build"
 # The tree's drivers/nsmods link and the build directory serve one run at a
 # time: a second run waits here.
@@ -19,6 +18,7 @@ exec 9>"$NSMODS_CACHE/build/um-kunit.lock"
 flock 9
 "$NSMODS_ROOT/scripts/prepare-kernel.sh" source
 src=$(nsmods_srcdir)
+bdir=$(nsmods_kunit_builddir)
 
 # kunit.py builds with O=, where VPATH would pick up objects that an
 # in-place `make` left in this checkout: refuse them.
