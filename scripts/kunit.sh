@@ -20,6 +20,13 @@ flock 9
 src=$(nsmods_srcdir)
 bdir=$(nsmods_kunit_builddir)
 
+# In-tree builds see this checkout as drivers/nsmods.
+ln -sfn "$NSMODS_ROOT" "$src/drivers/nsmods"
+grep -q 'drivers/nsmods/Kconfig' "$src/drivers/Kconfig" ||
+	sed -i '$ i source "drivers/nsmods/Kconfig"' "$src/drivers/Kconfig"
+grep -q 'nsmods/' "$src/drivers/Makefile" ||
+	echo 'obj-$(CONFIG_NSMODS) += nsmods/' >>"$src/drivers/Makefile"
+
 # kunit.py builds with O=, where VPATH would pick up objects that an
 # in-place `make` left in this checkout: refuse them.
 stray=$(find "$NSMODS_ROOT" -path "$NSMODS_ROOT/.git" -prune -o \

@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Prepare the kernels the tests run on:
-#   source  unpack Debian's linux-source-6.12 into the cache and link this
-#           repository into it as drivers/nsmods (for kunit.py on UML)
+#   source  unpack Debian's linux-source-6.12 into the cache
 #   x86_64  configure and build the minimal x86_64 debug kernel for qemu
 # With no argument, does both.  Prints the x86_64 build directory last.
 set -euo pipefail
@@ -23,12 +22,6 @@ prepare_source() {
 		mv "$tmp/$NSMODS_SRCPKG" "$src"
 		rmdir "$tmp"
 	fi
-	# In-tree builds (kunit.py) see this checkout as drivers/nsmods.
-	ln -sfn "$NSMODS_ROOT" "$src/drivers/nsmods"
-	grep -q 'drivers/nsmods/Kconfig' "$src/drivers/Kconfig" ||
-		sed -i '$ i source "drivers/nsmods/Kconfig"' "$src/drivers/Kconfig"
-	grep -q 'nsmods/' "$src/drivers/Makefile" ||
-		echo 'obj-$(CONFIG_NSMODS) += nsmods/' >> "$src/drivers/Makefile"
 }
 
 # Fail if a fragment asked for something Kconfig dropped.
