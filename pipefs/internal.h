@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsmods_pipefs internals shared by super.c and pipe.c.
+ */
+#ifndef _NSMODS_PIPEFS_INTERNAL_H
+#define _NSMODS_PIPEFS_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+
+#include <nsmods/rpc_pipefs.h>
+
+struct net;
+struct vfsmount;
+
+/**
+ * struct nspipefs_net - nspipefs state of one network namespace
+ * @net: the namespace; not a counted reference, this lives inside it
+ * @sb_lock: protects @sb, @dirs, and the dentries of the directories and
+ *	pipes on @dirs; held while the notifier chain runs for @sb
+ * @sb: the active superblock of the namespace, NULL while none is mounted
+ * @dirs: directories modules added (&struct nspipefs_dir)
+ * @active: on the list of namespaces with a superblock (under the event
+ *	lock)
+ * @all: on the list of all namespaces (under the nets lock)
+ */
+struct nspipefs_net {
+	struct net *net;
+	struct mutex sb_lock;	/* protects sb, dirs and their dentries */
+	struct super_block *sb;
+	struct list_head dirs;
+	struct list_head active;
+	struct list_head all;
+};
+
+/**
+ * struct nspipefs_inode - an rpc_pipefs inode
+ * @vfs_inode: the VFS inode
+ * @pipe: the pipe of a pipe file, NULL for other files and once the pipe
+ *	was taken out; protected by the inode lock (set and cleared also
+ *	under the pipe's lock)
+ * @waitq: readers and pollers wait here
+ * @events: bumped on every queued message and on detach, so that a
+ *	sleeping reader needs nothing but the inode to know it should look
+ */
+struct nspipefs_inode {
+	struct inode vfs_inode;
+	struct nspipefs_pipe *pipe;
+	wait_queue_head_t waitq;
+	atomic_t events;
+};
+
+static inline struct nspipefs_inode *NSPIPEFS_I(struct inode *inode)
+{
+	return container_of(inode, struct nspipefs_inode, vfs_inode);
+}
+
+extern const struct file_operations nspipefs_pipe_fops;
+
+struct dentry *nspipefs_create(struct dentry *parent, const char *name,
+			       umode_t mode, struct nspipefs_pipe *pipe);
+int nspipefs_pipe_attach(struct nspipefs_pipe *pipe);
+void nspipefs_pipe_detach(struct nspipefs_pipe *pipe, bool unlink);
+bool nspipefs_name_ok(const char *name);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct vfsmount *nspipefs_test_mount(struct net *net);
+int nspipefs_test_live_nets(void);
+struct super_block *nspipefs_test_net_sb(const struct net *net);
+#endif
+
+#endif /* _NSMODS_PIPEFS_INTERNAL_H */
