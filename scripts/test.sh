@@ -32,6 +32,7 @@ scan_log() {
 		-e 'possible (recursive|circular) locking|inconsistent lock state' \
 		-e 'suspicious RCU usage|unreferenced object|ODEBUG|leaked [0-9]+ ref' \
 		-e 'INFO: task .* blocked|rcu_sched self-detected|list_(add|del) corruption' \
+		-e 'kmemleak: (Cannot|Kernel memory leak detector disabled)' \
 		"$@" >"$run/$name.reports" 2>/dev/null; then
 		echo "not ok $name" | record
 		head -n 80 "$run/$name.reports" | sed 's/^/    /'

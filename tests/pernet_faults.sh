@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# sunrpc_ns's error unwinding under slab fault injection.  failslab's
-# stack filter is set to sunrpc_ns's code, and /proc/self/fail-nth makes
-# the Nth allocation made under it fail, for N = 1, 2, ... until the
-# operation succeeds, for
-#   1. creating a network namespace (unshare -n) with the module loaded;
-#   2. loading the module while two more namespaces exist.
+# sunrpc_ns's error unwinding under slab fault injection.  failslab is
+# narrowed twice: to the proc_dir_entry cache (all our pernet init
+# allocates from it, and nothing of kmemleak's or the debug code's, whose
+# own allocation failures would switch those checkers off), and by its stack
+# filter to module code.  /proc/self/fail-nth then makes the Nth such
+# allocation fail, for N = 1, 2, ... until the operation succeeds, for
+#   1. creating a network namespace (unshare -n) with the module loaded:
+#      two failure points (the directory, the file);
+#   2. loading the module while two more namespaces exist: two for each of
+#      the three namespaces.
 # Each failed attempt must fail with nothing half made, our pernet init
 # must log its ratelimited warning, and the module's exit (which warns if
 # an init was not matched by an exit) and the run's kmemleak scan must stay
@@ -14,11 +18,15 @@
 set -eu
 ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
 fs=/sys/kernel/debug/failslab
+cache=/sys/kernel/slab/proc_dir_entry/failslab
 
 fail() { echo "FAIL: $*"; exit 1; }
 [ -e "$fs/require-start" ] || fail "the debug kernel lacks failslab's stack filter"
+[ -w "$cache" ] || fail "no $cache"
 
 cleanup() {
+	echo 0 >"$cache"
+	echo N >"$fs/cache-filter"
 	echo 0 >"$fs/require-start"
 	echo 0 >"$fs/require-end"
 	ip netns del f1 2>/dev/null
@@ -31,6 +39,8 @@ trap cleanup EXIT
 echo N >"$fs/ignore-gfp-wait"
 echo 0 >"$fs/verbose"
 echo 32 >"$fs/stacktrace-depth"
+echo 1 >"$cache"
+echo Y >"$fs/cache-filter"
 
 # Aim failslab at module code: x86_64's module area (no KASLR in the test
 # kernel), where sunrpc_ns is the only module loaded while this runs.  An
@@ -66,8 +76,8 @@ while ! nth "$n" unshare -n true 2>/dev/null; do
 	n=$((n + 1))
 done
 echo "unshare -n: failed for fail-nth 1..$((n - 1)), succeeded at $n"
-[ "$n" -gt 1 ] || fail "no allocation under sunrpc_ns's init was failed"
-[ "$(warnings)" -ge $((w0 + n - 1)) ] || fail "pernet init failures not all logged"
+[ "$n" -eq 3 ] || fail "expected failures at the directory and the file only"
+[ "$(warnings)" -eq $((w0 + 2)) ] || fail "pernet init failures not all logged"
 [ -r /proc/net/sunrpc_ns/state ] || fail "init_net lost its state"
 unshare -n cat /proc/net/sunrpc_ns/state >/dev/null ||
 	fail "a netns made after the faults has no state"
@@ -91,8 +101,8 @@ while :; do
 	n=$((n + 1))
 done
 echo "insmod: refused for fail-nth 1..$((n - 1)), loaded at $n"
-[ "$n" -gt 1 ] || fail "no load failure reached sunrpc_ns's pernet init"
-[ "$(warnings)" -gt "$w0" ] || fail "load failures not logged by pernet init"
+[ "$n" -eq 7 ] || fail "expected two failure points in each of three namespaces"
+[ "$(warnings)" -eq $((w0 + 6)) ] || fail "load failures not all logged by pernet init"
 for ns in f1 f2; do
 	ip netns exec "$ns" cat /proc/net/sunrpc_ns/state >/dev/null ||
 		fail "$ns has no state after the successful load"
