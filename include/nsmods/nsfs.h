@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsmods_nsfs: namespace files on one internal filesystem; what the
+ * module's parts and its KUnit suite share.
+ */
+#ifndef _NSMODS_NSFS_H
+#define _NSMODS_NSFS_H
+
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+struct dentry;
+struct file;
+struct ns_common;
+struct path;
+struct proc_ns_operations;
+struct seq_file;
+
+/**
+ * struct nsmods_nsfs_rec - what the module keeps for one namespace
+ * @node: entry in the record table, keyed by @ns
+ * @ns: the namespace; not a counted reference: every inode that points
+ *	at this record holds one, and the record lives no longer than they
+ * @ops: the namespace's operations (@ns->ops)
+ * @inum: the namespace's inode number (@ns->inum)
+ * @stashed: the namespace's dentry on our filesystem, or NULL; not a
+ *	counted reference: cleared by d_prune when that dentry dies
+ * @refs: pins the record: one per inode whose i_private points here, and
+ *	one per nsmods_nsfs_rec_find() not yet put
+ * @rcu: frees the record after readers of the table are done
+ *
+ * A record is created by the first get of a namespace that has none and is
+ * freed when its last inode is evicted, which is when the namespace's
+ * dentry is killed on its last dput (see Documentation/nsfs.rst).
+ */
+struct nsmods_nsfs_rec {
+	struct hlist_node node;		/* under nsfs_table_lock */
+	struct ns_common *ns;		/* not counted; the inodes pin it */
+	const struct proc_ns_operations *ops;
+	unsigned int inum;
+	struct dentry *stashed;		/* not counted; cmpxchg only */
+	refcount_t refs;		/* pins the record: its inodes, finders */
+	struct rcu_head rcu;
+};
+
+/**
+ * struct nsmods_nsfs_stats - counters of the get path, for tests
+ * @fast: gets served by a live stashed dentry
+ * @slow: gets that made an inode and a dentry of their own
+ * @won: made dentries that were published in the stash
+ * @lost: made dentries dropped for a live one another caller published
+ * @took_over: publishes that replaced a dead, not yet pruned, dentry
+ * @pruned: stashes cleared by d_prune
+ * @records: records allocated and not yet freed (after RCU)
+ * @inodes: namespace inodes not yet evicted
+ */
+struct nsmods_nsfs_stats {
+	unsigned long fast;
+	unsigned long slow;
+	unsigned long won;
+	unsigned long lost;
+	unsigned long took_over;
+	unsigned long pruned;
+	long records;
+	long inodes;
+};
+
+/* The stash and the filesystem (nsfs/stash.c). */
+int nsmods_nsfs_fs_init(void);
+void nsmods_nsfs_fs_exit(void);
+int nsmods_nsfs_get_path(struct ns_common *ns, struct path *path);
+struct nsmods_nsfs_rec *nsmods_nsfs_rec_find(struct ns_common *ns);
+void nsmods_nsfs_rec_put(struct nsmods_nsfs_rec *rec);
+void nsmods_nsfs_get_stats(struct nsmods_nsfs_stats *st);
+void nsmods_nsfs_set_publish_hook(void (*hook)(struct ns_common *ns));
+int nsmods_nsfs_open_ns(struct ns_common *ns);
+struct ns_common *nsmods_nsfs_ns_get(struct ns_common *ns);
+int nsmods_nsfs_show_records(struct seq_file *m, void *v);
+int nsmods_nsfs_show_stats(struct seq_file *m, void *v);
+
+/* Namespace descriptors (nsfs/file.c). */
+extern const struct file_operations nsmods_nsfs_ns_fops;
+
+/* The device (nsfs/dev.c). */
+int nsmods_nsfs_dev_init(void);
+void nsmods_nsfs_dev_exit(void);
+
+#endif /* _NSMODS_NSFS_H */

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsmods_nsfs: namespace files on one internal filesystem.
+ *
+ * Load mounts the filesystem (stash.c) and registers /dev/nsmods_nsfs
+ * (dev.c); debugfs shows the records and the get path counters in
+ * /sys/kernel/debug/nsmods_nsfs/.  Unload undoes both, in reverse.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+
+#include <nsmods/nsfs.h>
+
+static struct dentry *nsfs_debugfs;
+
+static int nsfs_records_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nsmods_nsfs_show_records, NULL);
+}
+
+static int nsfs_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nsmods_nsfs_show_stats, NULL);
+}
+
+static const struct file_operations nsfs_records_fops = {
+	.owner = THIS_MODULE,
+	.open = nsfs_records_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations nsfs_stats_fops = {
+	.owner = THIS_MODULE,
+	.open = nsfs_stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init nsfs_init(void)
+{
+	int err;
+
+	err = nsmods_nsfs_fs_init();
+	if (err)
+		return err;
+	err = nsmods_nsfs_dev_init();
+	if (err)
+		goto err_fs;
+
+	/* Optional: debugfs failures leave the module working. */
+	nsfs_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("records", 0444, nsfs_debugfs, NULL,
+			    &nsfs_records_fops);
+	debugfs_create_file("stats", 0444, nsfs_debugfs, NULL,
+			    &nsfs_stats_fops);
+	pr_debug("loaded\n");
+	return 0;
+
+err_fs:
+	nsmods_nsfs_fs_exit();
+	return err;
+}
+
+static void __exit nsfs_exit(void)
+{
+	debugfs_remove(nsfs_debugfs);
+	nsmods_nsfs_dev_exit();
+	nsmods_nsfs_fs_exit();
+}
+
+module_init(nsfs_init);
+module_exit(nsfs_exit);
+
+MODULE_DESCRIPTION("Namespace files on one internal filesystem");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsmods_nsfs: the internal filesystem, the per-namespace records and the
+ * stashed dentry protocol.
+ *
+ * One filesystem for the whole system, kern_mount()ed at load and never
+ * registered.  Every namespace we serve has a record in a table keyed by
+ * its struct ns_common; the record holds the namespace's dentry, not
+ * counted, and the inode of that dentry points at the record.  A get reads
+ * the stash under RCU and takes the dentry if it is not dead; otherwise it
+ * makes an inode and a dentry of its own and publishes them with cmpxchg,
+ * dropping them for another caller's if that one won.  d_prune clears the
+ * stash when the dentry dies; the record goes when its last inode does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/hashtable.h>
+#include <linux/lockref.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/proc_ns.h>
+#include <linux/pseudo_fs.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include <uapi/linux/nsmods_nsfs.h>
+#include <nsmods/nsfs.h>
+
+#define NSFS_TABLE_BITS 6
+
+/* The one mount of our filesystem, from load to unload. */
+static struct vfsmount *nsfs_mnt;
+
+/* Completed by kill_sb: no code of ours runs for the superblock after. */
+static DECLARE_COMPLETION(nsfs_sb_dead);
+
+/* Records by namespace; readers walk it under RCU. */
+static DEFINE_HASHTABLE(nsfs_table, NSFS_TABLE_BITS);
+
+/* Protects insertion into and removal from nsfs_table. */
+static DEFINE_SPINLOCK(nsfs_table_lock);
+
+static atomic_long_t nsfs_nr_fast, nsfs_nr_slow, nsfs_nr_won, nsfs_nr_lost;
+static atomic_long_t nsfs_nr_took_over, nsfs_nr_pruned;
+static atomic_long_t nsfs_nr_records, nsfs_nr_inodes;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Called between making a dentry and publishing it; KUnit only. */
+static void (*nsfs_publish_hook)(struct ns_common *ns);
+
+static void nsfs_run_publish_hook(struct ns_common *ns)
+{
+	void (*hook)(struct ns_common *ns) = READ_ONCE(nsfs_publish_hook);
+
+	if (hook)
+		hook(ns);
+}
+
+/**
+ * nsmods_nsfs_set_publish_hook() - run a function before each publish
+ * @hook: called with the namespace after a get made its dentry and before
+ *	it tries to publish it; NULL to stop
+ *
+ * For KUnit: a hook that waits lets a test line many callers up on the
+ * cmpxchg.  The caller keeps @hook's code loaded until it sets NULL again.
+ */
+void nsmods_nsfs_set_publish_hook(void (*hook)(struct ns_common *ns))
+{
+	WRITE_ONCE(nsfs_publish_hook, hook);
+}
+EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_set_publish_hook);
+#else
+static void nsfs_run_publish_hook(struct ns_common *ns)
+{
+}
+#endif
+
+/**
+ * nsmods_nsfs_ns_get() - take one more reference on a namespace
+ * @ns: the namespace; the caller holds a reference on it
+ *
+ * Every namespace type's proc_ns_operations::put drops ns_common::count in
+ * this kernel, so a reference taken here is one ->put drops.
+ *
+ * Return: @ns.
+ */
+struct ns_common *nsmods_nsfs_ns_get(struct ns_common *ns)
+{
+	refcount_inc(&ns->count);
+	return ns;
+}
+EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_ns_get);
+
+static struct nsmods_nsfs_rec *nsfs_table_find(struct ns_common *ns)
+{
+	struct nsmods_nsfs_rec *rec;
+
+	hash_for_each_possible_rcu(nsfs_table, rec, node, (unsigned long)ns,
+				   lockdep_is_held(&nsfs_table_lock))
+		if (rec->ns == ns)
+			return rec;
+	return NULL;
+}
+
+/* Find @ns's record or make one, with a reference for the caller. */
+static struct nsmods_nsfs_rec *nsfs_rec_get_or_create(struct ns_common *ns)
+{
+	struct nsmods_nsfs_rec *rec, *new;
+
+	spin_lock(&nsfs_table_lock);
+	rec = nsfs_table_find(ns);
+	if (rec)
+		refcount_inc(&rec->refs);
+	spin_unlock(&nsfs_table_lock);
+	if (rec)
+		return rec;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return NULL;
+	new->ns = ns;
+	new->ops = ns->ops;
+	new->inum = ns->inum;
+	refcount_set(&new->refs, 1);
+
+	spin_lock(&nsfs_table_lock);
+	rec = nsfs_table_find(ns);
+	if (rec) {
+		refcount_inc(&rec->refs);
+	} else {
+		hash_add_rcu(nsfs_table, &new->node, (unsigned long)ns);
+		atomic_long_inc(&nsfs_nr_records);
+		rec = new;
+		new = NULL;
+	}
+	spin_unlock(&nsfs_table_lock);
+	kfree(new);
+	return rec;
+}
+
+static void nsfs_rec_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct nsmods_nsfs_rec, rcu));
+	atomic_long_dec(&nsfs_nr_records);
+}
+
+/**
+ * nsmods_nsfs_rec_put() - drop a reference on a record
+ * @rec: the record
+ *
+ * The last reference takes the record out of the table at once and frees
+ * it after an RCU grace period, for get paths that may still be reading it.
+ */
+void nsmods_nsfs_rec_put(struct nsmods_nsfs_rec *rec)
+{
+	if (refcount_dec_not_one(&rec->refs))
+		return;
+	/* Maybe the last: drop it where lookups, which take refs, can't run. */
+	spin_lock(&nsfs_table_lock);
+	if (!refcount_dec_and_test(&rec->refs)) {
+		spin_unlock(&nsfs_table_lock);
+		return;
+	}
+	hash_del_rcu(&rec->node);
+	spin_unlock(&nsfs_table_lock);
+	/* Every dentry that was stashed here pruned itself before its iput. */
+	WARN_ON_ONCE(READ_ONCE(rec->stashed));
+	call_rcu(&rec->rcu, nsfs_rec_free_rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_rec_put);
+
+/**
+ * nsmods_nsfs_rec_find() - look a namespace's record up
+ * @ns: the namespace
+ *
+ * For tests and the debugfs view: a reference on the record keeps it, not
+ * its dentry or namespace, alive.
+ *
+ * Return: the record with a reference the caller drops with
+ * nsmods_nsfs_rec_put(), or NULL if @ns has none.
+ */
+struct nsmods_nsfs_rec *nsmods_nsfs_rec_find(struct ns_common *ns)
+{
+	struct nsmods_nsfs_rec *rec;
+
+	spin_lock(&nsfs_table_lock);
+	rec = nsfs_table_find(ns);
+	if (rec)
+		refcount_inc(&rec->refs);
+	spin_unlock(&nsfs_table_lock);
+	return rec;
+}
+EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_rec_find);
+
+/* Fast path: the stashed dentry with a reference, if there is a live one. */
+static struct dentry *nsfs_stash_lookup(struct ns_common *ns)
+{
+	struct nsmods_nsfs_rec *rec;
+	struct dentry *dentry = NULL;
+
+	rcu_read_lock();
+	rec = nsfs_table_find(ns);
+	if (rec) {
+		dentry = READ_ONCE(rec->stashed);
+		if (dentry && !lockref_get_not_dead(&dentry->d_lockref))
+			dentry = NULL;
+	}
+	rcu_read_unlock();
+	return dentry;
+}
+
+/*
+ * Slow path, first half: an inode and a dentry of our own for @ns.  The
+ * caller's reference on @ns goes to the inode, or is dropped on failure.
+ */
+static struct dentry *nsfs_make_dentry(struct ns_common *ns)
+{
+	struct super_block *sb = nsfs_mnt->mnt_sb;
+	struct nsmods_nsfs_rec *rec;
+	struct dentry *dentry;
+	struct inode *inode;
+
+	inode = new_inode(sb);
+	if (!inode)
+		goto err_put_ns;
+	inode->i_ino = ns->inum;
+	inode->i_mode = S_IFREG | 0444;
+	inode->i_flags |= S_IMMUTABLE;
+	inode->i_fop = &nsmods_nsfs_ns_fops;
+	simple_inode_init_ts(inode);
+
+	rec = nsfs_rec_get_or_create(ns);
+	if (!rec)
+		goto err_iput;
+	/* From here the inode owns our reference on @ns and one on @rec. */
+	inode->i_private = rec;
+	atomic_long_inc(&nsfs_nr_inodes);
+
+	dentry = d_alloc_anon(sb);
+	if (!dentry) {
+		iput(inode);
+		return ERR_PTR(-ENOMEM);
+	}
+	d_instantiate(dentry, inode);
+	return dentry;
+
+err_iput:
+	iput(inode);
+err_put_ns:
+	ns->ops->put(ns);
+	return ERR_PTR(-ENOMEM);
+}
+
+/*
+ * Slow path, second half: publish @ours in @rec's stash.  Returns @ours if
+ * it went in, or the live dentry another caller put there first, with a
+ * reference for us.  A dead dentry still in the stash (killed, d_prune not
+ * run yet) is replaced; its d_prune then finds the stash no longer its own.
+ */
+static struct dentry *nsfs_publish(struct nsmods_nsfs_rec *rec,
+				   struct dentry *ours)
+{
+	struct dentry *cur = NULL;
+
+	/* @cur may be a dentry being killed: RCU keeps its memory. */
+	rcu_read_lock();
+	for (;;) {
+		if (try_cmpxchg(&rec->stashed, &cur, ours)) {
+			atomic_long_inc(&nsfs_nr_won);
+			if (cur)
+				atomic_long_inc(&nsfs_nr_took_over);
+			break;
+		}
+		if (cur && lockref_get_not_dead(&cur->d_lockref)) {
+			atomic_long_inc(&nsfs_nr_lost);
+			ours = cur;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ours;
+}
+
+/**
+ * nsmods_nsfs_get_path() - the path of a namespace on our filesystem
+ * @ns: the namespace; the caller's reference on it is consumed, whatever
+ *	the result
+ * @path: filled in with a reference on our mount and on the dentry
+ *
+ * There is at most one live dentry per namespace: every caller gets it.
+ * Its inode holds one reference on @ns for as long as the dentry lives.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int nsmods_nsfs_get_path(struct ns_common *ns, struct path *path)
+{
+	struct nsmods_nsfs_rec *rec;
+	struct dentry *dentry, *ours;
+
+	dentry = nsfs_stash_lookup(ns);
+	if (dentry) {
+		atomic_long_inc(&nsfs_nr_fast);
+		/* The dentry's inode holds a reference of its own. */
+		ns->ops->put(ns);
+		goto out;
+	}
+
+	atomic_long_inc(&nsfs_nr_slow);
+	ours = nsfs_make_dentry(ns);
+	if (IS_ERR(ours))
+		return PTR_ERR(ours);
+	rec = d_inode(ours)->i_private;
+	nsfs_run_publish_hook(ns);
+	dentry = nsfs_publish(rec, ours);
+	if (dentry != ours)
+		dput(ours);	/* evicts our inode: its @ns and @rec refs go */
+out:
+	path->mnt = mntget(nsfs_mnt);
+	path->dentry = dentry;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_get_path);
+
+/**
+ * nsmods_nsfs_open_ns() - a namespace descriptor in the caller's fd table
+ * @ns: the namespace; the caller's reference on it is consumed
+ *
+ * Return: a new O_CLOEXEC read-only descriptor, or a negative errno.
+ */
+int nsmods_nsfs_open_ns(struct ns_common *ns)
+{
+	struct path path;
+	struct file *file;
+	int fd, err;
+
+	err = nsmods_nsfs_get_path(ns, &path);
+	if (err)
+		return err;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto out;
+	}
+	file = dentry_open(&path, O_RDONLY, current_cred());
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		err = PTR_ERR(file);
+		goto out;
+	}
+	fd_install(fd, file);
+	err = fd;
+out:
+	path_put(&path);
+	return err;
+}
+
+/**
+ * nsmods_nsfs_get_stats() - read the get path counters
+ * @st: filled in
+ */
+void nsmods_nsfs_get_stats(struct nsmods_nsfs_stats *st)
+{
+	st->fast = atomic_long_read(&nsfs_nr_fast);
+	st->slow = atomic_long_read(&nsfs_nr_slow);
+	st->won = atomic_long_read(&nsfs_nr_won);
+	st->lost = atomic_long_read(&nsfs_nr_lost);
+	st->took_over = atomic_long_read(&nsfs_nr_took_over);
+	st->pruned = atomic_long_read(&nsfs_nr_pruned);
+	st->records = atomic_long_read(&nsfs_nr_records);
+	st->inodes = atomic_long_read(&nsfs_nr_inodes);
+}
+EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_get_stats);
+
+/* debugfs "records": one line per record. */
+int nsmods_nsfs_show_records(struct seq_file *m, void *v)
+{
+	struct nsmods_nsfs_rec *rec;
+	int bkt;
+
+	spin_lock(&nsfs_table_lock);
+	hash_for_each(nsfs_table, bkt, rec, node)
+		seq_printf(m, "%s %u refs %u stashed %d\n", rec->ops->name,
+			   rec->inum, refcount_read(&rec->refs),
+			   READ_ONCE(rec->stashed) ? 1 : 0);
+	spin_unlock(&nsfs_table_lock);
+	return 0;
+}
+
+/* debugfs "stats": the counters, one "name value" a line. */
+int nsmods_nsfs_show_stats(struct seq_file *m, void *v)
+{
+	struct nsmods_nsfs_stats st;
+
+	nsmods_nsfs_get_stats(&st);
+	seq_printf(m, "fast %lu\nslow %lu\nwon %lu\nlost %lu\n",
+		   st.fast, st.slow, st.won, st.lost);
+	seq_printf(m, "took_over %lu\npruned %lu\nrecords %ld\ninodes %ld\n",
+		   st.took_over, st.pruned, st.records, st.inodes);
+	return 0;
+}
+
+static void nsfs_d_prune(struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+	struct nsmods_nsfs_rec *rec = inode ? inode->i_private : NULL;
+
+	/* Only our own dentry: a caller may have replaced it already. */
+	if (rec && cmpxchg(&rec->stashed, dentry, NULL) == dentry)
+		atomic_long_inc(&nsfs_nr_pruned);
+}
+
+static char *nsfs_d_dname(struct dentry *dentry, char *buf, int buflen)
+{
+	struct inode *inode = d_inode(dentry);
+	struct nsmods_nsfs_rec *rec = inode->i_private;
+	char name[64];
+	int len;
+
+	len = snprintf(name, sizeof(name), "%s:[%lu]", rec->ops->name,
+		       inode->i_ino) + 1;
+	if (len > sizeof(name) || len > buflen)
+		return ERR_PTR(-ENAMETOOLONG);
+	return memcpy(buf + buflen - len, name, len);
+}
+
+static const struct dentry_operations nsfs_dops = {
+	.d_delete = always_delete_dentry,
+	.d_prune = nsfs_d_prune,
+	.d_dname = nsfs_d_dname,
+};
+
+static void nsfs_evict_inode(struct inode *inode)
+{
+	struct nsmods_nsfs_rec *rec = inode->i_private;
+	const struct proc_ns_operations *ops;
+	struct ns_common *ns;
+
+	clear_inode(inode);
+	if (!rec)
+		return;
+	ns = rec->ns;
+	ops = rec->ops;
+	/* The record first: once @ns is put, its address may be reused. */
+	nsmods_nsfs_rec_put(rec);
+	atomic_long_dec(&nsfs_nr_inodes);
+	ops->put(ns);
+}
+
+static const struct super_operations nsfs_sops = {
+	.statfs = simple_statfs,
+	.drop_inode = generic_delete_inode,
+	.evict_inode = nsfs_evict_inode,
+};
+
+static int nsfs_init_fs_context(struct fs_context *fc)
+{
+	struct pseudo_fs_context *ctx = init_pseudo(fc, NSMODS_NSFS_MAGIC);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->ops = &nsfs_sops;
+	ctx->dops = &nsfs_dops;
+	return 0;
+}
+
+static void nsfs_kill_sb(struct super_block *sb)
+{
+	kill_anon_super(sb);
+	complete(&nsfs_sb_dead);
+}
+
+/*
+ * Never registered, so it is in no list of filesystems and nobody can
+ * mount it by name.  No .owner: the long-term kern_mount would pin the
+ * module for good; open files pin it through their f_op instead, and
+ * unload waits for the superblock to die (nsfs_sb_dead).
+ */
+static struct file_system_type nsfs_fs_type = {
+	.name = "nsmods_nsfs",
+	.init_fs_context = nsfs_init_fs_context,
+	.kill_sb = nsfs_kill_sb,
+};
+
+/**
+ * nsmods_nsfs_fs_init() - mount the internal filesystem
+ *
+ * Return: 0 or a negative errno.
+ */
+int nsmods_nsfs_fs_init(void)
+{
+	nsfs_mnt = kern_mount(&nsfs_fs_type);
+	if (IS_ERR(nsfs_mnt)) {
+		pr_err("cannot mount the internal filesystem: %ld\n",
+		       PTR_ERR(nsfs_mnt));
+		return PTR_ERR(nsfs_mnt);
+	}
+	return 0;
+}
+
+/**
+ * nsmods_nsfs_fs_exit() - unmount the internal filesystem and free it
+ *
+ * A file's last fput may still be running our d_prune and evict_inode after
+ * it dropped its module reference; it holds our mount until then.  So wait
+ * for the superblock to die, then for the RCU frees of the records.
+ */
+void nsmods_nsfs_fs_exit(void)
+{
+	kern_unmount(nsfs_mnt);
+	while (!wait_for_completion_timeout(&nsfs_sb_dead, 10 * HZ))
+		pr_warn("unload waits for %ld namespace inodes\n",
+			atomic_long_read(&nsfs_nr_inodes));
+	rcu_barrier();
+	WARN_ON(atomic_long_read(&nsfs_nr_records));
+	WARN_ON(atomic_long_read(&nsfs_nr_inodes));
+}
