@@ -20,7 +20,7 @@ ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
 fs=/sys/kernel/debug/failslab
 cache=/sys/kernel/slab/proc_dir_entry/failslab
 
-fail() { echo "FAIL: $*"; exit 1; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -e "$fs/require-start" ] || fail "the debug kernel lacks failslab's stack filter"
 [ -w "$cache" ] || fail "no $cache"
 
@@ -64,17 +64,26 @@ nth() {
 	sh -c 'echo "$0" >/proc/self/fail-nth && exec "$@"' "$n" "$@"
 }
 
+# Print the first N for which "$@" succeeds with its Nth allocation failing,
+# at most LIMIT; after each failure, run CHECK N (if CHECK is not empty).
+first_ok() {
+	local limit=$1 check=$2 n=1
+	shift 2
+	while ! nth "$n" "$@" 2>/dev/null; do
+		[ -z "$check" ] || "$check" "$n"
+		[ "$n" -lt "$limit" ] || fail "$* still fails at fail-nth $n"
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+
 warnings() { dmesg | grep -c 'sunrpc_ns: netns .*cannot create' || true; }
 
 # 1. Namespace creation.
 insmod "$ko"
 aim
 w0=$(warnings)
-n=1
-while ! nth "$n" unshare -n true 2>/dev/null; do
-	[ "$n" -lt 20 ] || fail "unshare -n still fails at fail-nth $n"
-	n=$((n + 1))
-done
+n=$(first_ok 20 "" unshare -n true)
 echo "unshare -n: failed for fail-nth 1..$((n - 1)), succeeded at $n"
 [ "$n" -eq 3 ] || fail "expected failures at the directory and the file only"
 [ "$(warnings)" -eq $((w0 + 2)) ] || fail "pernet init failures not all logged"
@@ -84,22 +93,18 @@ unshare -n cat /proc/net/sunrpc_ns/state >/dev/null ||
 rmmod sunrpc_ns
 
 # 2. Module load with three namespaces to initialise.
+no_state_left() {
+	local ns
+	[ ! -e /proc/net/sunrpc_ns ] || fail "failed load (fail-nth $1) left init_net state"
+	for ns in f1 f2; do
+		ip netns exec "$ns" sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
+			fail "failed load (fail-nth $1) left state in $ns"
+	done
+}
 ip netns add f1
 ip netns add f2
 w0=$(warnings)
-n=1
-while :; do
-	if nth "$n" insmod "$ko" 2>/dev/null; then
-		break
-	fi
-	for ns in f1 f2; do
-		ip netns exec "$ns" sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
-			fail "failed load (fail-nth $n) left state in $ns"
-	done
-	[ ! -e /proc/net/sunrpc_ns ] || fail "failed load (fail-nth $n) left init_net state"
-	[ "$n" -lt 30 ] || fail "insmod still fails at fail-nth $n"
-	n=$((n + 1))
-done
+n=$(first_ok 30 no_state_left insmod "$ko")
 echo "insmod: refused for fail-nth 1..$((n - 1)), loaded at $n"
 [ "$n" -eq 7 ] || fail "expected two failure points in each of three namespaces"
 [ "$(warnings)" -eq $((w0 + 6)) ] || fail "load failures not all logged by pernet init"
