@@ -14,6 +14,10 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+mkdir -p "$NSMODS_CACHE"
+# One run at a time: runs share last-run/ and the guest's output share.
+exec 8>"$NSMODS_CACHE/test.lock"
+flock 8
 run=$NSMODS_CACHE/last-run
 rm -rf "$run"
 mkdir -p "$run"
