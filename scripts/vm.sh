@@ -36,9 +36,8 @@ env="NSMODS_ARCH=$arch NSMODS_MODE=$mode NSMODS_ROOT=$NSMODS_ROOT"
 if [ "$arch" = um ]; then
 	kernel=$(nsmods_kunit_builddir)/vmlinux
 	[ -x "$kernel" ] || die "no UML kernel at $kernel: run scripts/kunit.sh first"
-	con=con0=null,fd:1
-	[ "$mode" = shell ] && con=con0=fd:0,fd:1
-	exec "$kernel" mem=512M rootfstype=hostfs rootflags=/ ro con=null "$con" \
+	# UML's console is this terminal (stdin, stdout), as kunit.py runs it.
+	exec "$kernel" mem=1G console=tty rootfstype=hostfs rootflags=/ ro \
 		init="$init" kunit.enable=0 $env NSMODS_FARM=/nonexistent
 fi
 
