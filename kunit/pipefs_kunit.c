@@ -34,6 +34,7 @@
 
 #include <nsmods/rpc_pipefs.h>
 #include "../pipefs/internal.h"
+#include "netns_wait.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -192,48 +193,12 @@ static void pipefs_sb_holds_net(struct kunit *test)
 
 #ifndef MODULE
 /*
- * The live count once every namespace holding our state is listed again: a
- * namespace an earlier test dropped is unlisted at once but torn down later
- * by a worker, and would skew a count taken meanwhile.
- */
-static int settled_live_nets(void)
-{
-	unsigned long end = jiffies + 10 * HZ;
-	struct net *net;
-	int live, listed;
-
-	for (;;) {
-		listed = 0;
-		down_read(&net_rwsem);
-		for_each_net(net)
-			listed++;
-		up_read(&net_rwsem);
-		live = nspipefs_test_live_nets();
-		if (live == listed || time_after(jiffies, end))
-			return live;
-		msleep(20);
-	}
-}
-
-static bool wait_live_nets(int want)
-{
-	unsigned long end = jiffies + 10 * HZ;
-
-	while (nspipefs_test_live_nets() != want) {
-		if (time_after(jiffies, end))
-			return false;
-		msleep(20);
-	}
-	return true;
-}
-
-/*
  * Built in only: a namespace whose last other user went away stays alive
  * while mounted, and is destroyed (our pernet exit runs) after umount.
  */
 static void pipefs_sb_keeps_orphan_net(struct kunit *test)
 {
-	int live = settled_live_nets();
+	int live = nsmods_settled_live(nspipefs_test_live_nets);
 	struct vfsmount *mnt;
 	struct net *net;
 
@@ -250,7 +215,7 @@ static void pipefs_sb_keeps_orphan_net(struct kunit *test)
 	put_net(net);
 
 	mntput(mnt);
-	KUNIT_EXPECT_TRUE(test, wait_live_nets(live));
+	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(nspipefs_test_live_nets, live));
 }
 #endif
 

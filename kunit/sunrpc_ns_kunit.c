@@ -25,6 +25,7 @@
 #include <net/net_namespace.h>
 
 #include <nsmods/sunrpc_ns.h>
+#include "netns_wait.h"
 
 #define LOG_MAX 64
 
@@ -124,22 +125,6 @@ static int count_nets(struct net **last)
 	return n;
 }
 
-/*
- * Our live count once every namespace holding our state is listed again: a
- * namespace an earlier test dropped is unlisted at once but torn down later
- * by a worker, and would skew a count taken meanwhile.
- */
-static int settled_live_nets(void)
-{
-	unsigned long end = jiffies + 10 * HZ;
-	int live;
-
-	while ((live = sunrpc_ns_live_nets()) != count_nets(NULL) &&
-	       time_before(jiffies, end))
-		msleep(20);
-	return live;
-}
-
 static int count_calls(char op, bool init, const struct net *net)
 {
 	int i, n = 0;
@@ -171,7 +156,8 @@ static void sunrpc_ns_every_net_has_state(struct kunit *test)
 	}
 	up_read(&net_rwsem);
 
-	KUNIT_EXPECT_EQ(test, settled_live_nets(), count_nets(NULL));
+	KUNIT_EXPECT_EQ(test, nsmods_settled_live(sunrpc_ns_live_nets),
+			count_nets(NULL));
 	for (i = 0; i < min_t(int, n, ARRAY_SIZE(seen)); i++)
 		for (j = i + 1; j < min_t(int, n, ARRAY_SIZE(seen)); j++)
 			KUNIT_EXPECT_NE(test, seen[i], seen[j]);
@@ -230,21 +216,9 @@ static struct net *make_net(void)
 	return copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
 }
 
-static bool wait_live(int want)
-{
-	unsigned long end = jiffies + 10 * HZ;
-
-	while (sunrpc_ns_live_nets() != want) {
-		if (time_after(jiffies, end))
-			return false;
-		msleep(20);
-	}
-	return true;
-}
-
 static void pernet_new_net_order(struct kunit *test)
 {
-	int live = settled_live_nets();
+	int live = nsmods_settled_live(sunrpc_ns_live_nets);
 	struct sunrpc_ns_net *sn;
 	char order[8] = {};
 	struct net *net;
@@ -281,7 +255,7 @@ static void pernet_new_net_order(struct kunit *test)
 		if (!tlog.calls[i].init && tlog.calls[i].net == net)
 			order[k++] = tlog.calls[i].op;
 	KUNIT_EXPECT_STREQ(test, order, "DBA");
-	KUNIT_EXPECT_TRUE(test, wait_live(live));
+	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sunrpc_ns_live_nets, live));
 
 	unregister_pernet_subsys(&op_b_ops);
 	unregister_pernet_device(&op_d_ops);
@@ -290,7 +264,7 @@ static void pernet_new_net_order(struct kunit *test)
 
 static void pernet_new_net_unwinds(struct kunit *test)
 {
-	int live = settled_live_nets();
+	int live = nsmods_settled_live(sunrpc_ns_live_nets);
 	struct net *net;
 
 	log_reset();
@@ -319,7 +293,7 @@ static void pernet_new_net_unwinds(struct kunit *test)
 	op_f_registered = false;
 	unregister_pernet_subsys(&op_f_ops);
 	unregister_pernet_subsys(&op_a_ops);
-	KUNIT_EXPECT_TRUE(test, wait_live(live));
+	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sunrpc_ns_live_nets, live));
 }
 #endif /* !MODULE */
 
