@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsmods_mqueue: /dev/nsmods_mqueue, the mq_open()/mq_unlink() analogue,
+ * acting in the caller's ipc namespace; and the module's init and exit.
+ *
+ * A module cannot add system calls, so opening by name is an ioctl that
+ * returns a queue fd.  It looks the name up in the caller's namespace's
+ * superblock through that namespace's internal mount, creates with
+ * vfs_create() (so permission checks, LSMs and fsnotify see it) and opens
+ * with dentry_open(), as upstream's do_mq_open() does with its mount.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/ipc_namespace.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/nsproxy.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+#define MQNS_OFLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC)
+
+static struct dentry *mqns_debugfs;
+
+/* The caller's namespace's record and internal mount, both counted. */
+static struct mqns_ns *mqns_current(struct vfsmount **mntp)
+{
+	struct mqns_ns *rec;
+
+	rec = mqns_ns_get(current->nsproxy->ipc_ns);
+	if (IS_ERR(rec))
+		return rec;
+	*mntp = mqns_ns_mnt(rec);
+	if (!*mntp) {
+		/* Cannot happen while the caller is in the namespace. */
+		mqns_ns_put(rec);
+		return ERR_PTR(-EACCES);
+	}
+	return rec;
+}
+
+static char *mqns_get_name(u64 uptr)
+{
+	char *name = strndup_user(u64_to_user_ptr(uptr), NAME_MAX + 1);
+
+	if (IS_ERR(name) && PTR_ERR(name) == -EINVAL)
+		return ERR_PTR(-ENAMETOOLONG);
+	return name;
+}
+
+static int mqns_may_open(struct dentry *dentry, u32 oflag)
+{
+	static const int acc[] = { MAY_READ, MAY_WRITE, MAY_READ | MAY_WRITE };
+
+	return inode_permission(&nop_mnt_idmap, d_inode(dentry),
+				acc[oflag & O_ACCMODE]);
+}
+
+/* Create @dentry in @dir with checked attributes @attr (NULL: defaults). */
+static int mqns_do_create(struct mqns_ns *rec, struct inode *dir,
+			  struct dentry *dentry, umode_t mode,
+			  struct mqns_attr *attr)
+{
+	struct mqns_nslimits lim;
+	int err;
+
+	if (attr) {
+		spin_lock(&mqns_lock);
+		lim = rec->limits;
+		spin_unlock(&mqns_lock);
+		err = mqns_attr_check(&lim, attr, capable(CAP_SYS_RESOURCE));
+		if (err)
+			return err;
+	}
+	/* ->create reads it; we hold the dir's lock, as every creator does. */
+	dir->i_private = attr;
+	err = vfs_create(&nop_mnt_idmap, dir, dentry,
+			 mode & ~current_umask() & 0777, true);
+	dir->i_private = NULL;
+	return err;
+}
+
+static long mqns_ioc_open(struct mqns_open __user *uarg)
+{
+	struct mqns_attr attr, *attrp = NULL;
+	struct dentry *root, *dentry;
+	bool created = false, wrote = false;
+	struct vfsmount *mnt;
+	struct mqns_open o;
+	struct file *file = NULL;
+	struct mqns_ns *rec;
+	char *name;
+	int fd, err;
+
+	if (copy_from_user(&o, uarg, sizeof(o)))
+		return -EFAULT;
+	if ((o.oflag & ~MQNS_OFLAGS) || (o.oflag & O_ACCMODE) == O_ACCMODE) {
+		pr_info_ratelimited("open: bad flags 0x%x\n", o.oflag);
+		return -EINVAL;
+	}
+	if ((o.oflag & O_CREAT) && o.attr) {
+		if (copy_from_user(&attr, u64_to_user_ptr(o.attr), sizeof(attr)))
+			return -EFAULT;
+		attrp = &attr;
+	}
+	name = mqns_get_name(o.name);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+
+	rec = mqns_current(&mnt);
+	if (IS_ERR(rec)) {
+		err = PTR_ERR(rec);
+		goto out_name;
+	}
+	fd = get_unused_fd_flags(o.oflag & O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto out_rec;
+	}
+	if (o.oflag & O_CREAT) {
+		err = mnt_want_write(mnt);
+		if (err)
+			goto out_fd;
+		wrote = true;
+	}
+	root = mnt->mnt_root;
+	inode_lock(d_inode(root));
+	dentry = lookup_one_len(name, root, strlen(name));
+	if (IS_ERR(dentry)) {
+		err = PTR_ERR(dentry);
+		inode_unlock(d_inode(root));
+		goto out_write;
+	}
+	if (d_really_is_negative(dentry)) {
+		err = -ENOENT;
+		if (o.oflag & O_CREAT) {
+			err = mqns_do_create(rec, d_inode(root), dentry,
+					     o.mode, attrp);
+			created = !err;
+		}
+	} else {
+		err = (o.oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ?
+			-EEXIST : 0;
+	}
+	inode_unlock(d_inode(root));
+	if (!err && !created)
+		err = mqns_may_open(dentry, o.oflag);
+	if (!err) {
+		struct path path = { .mnt = mnt, .dentry = dentry };
+
+		file = dentry_open(&path, o.oflag & ~(O_CREAT | O_EXCL),
+				   current_cred());
+		if (IS_ERR(file))
+			err = PTR_ERR(file);
+	}
+	dput(dentry);
+out_write:
+	if (wrote)
+		mnt_drop_write(mnt);
+	if (err)
+		goto out_fd;
+	fd_install(fd, file);
+	mntput(mnt);
+	mqns_ns_put(rec);
+	kfree(name);
+	return fd;
+
+out_fd:
+	put_unused_fd(fd);
+out_rec:
+	mntput(mnt);
+	mqns_ns_put(rec);
+out_name:
+	kfree(name);
+	return err;
+}
+
+static long mqns_ioc_unlink(struct mqns_name __user *uarg)
+{
+	struct dentry *root, *dentry;
+	struct inode *victim = NULL;
+	struct vfsmount *mnt;
+	struct mqns_name n;
+	struct mqns_ns *rec;
+	char *name;
+	int err;
+
+	if (copy_from_user(&n, uarg, sizeof(n)))
+		return -EFAULT;
+	name = mqns_get_name(n.name);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	rec = mqns_current(&mnt);
+	if (IS_ERR(rec)) {
+		err = PTR_ERR(rec);
+		goto out_name;
+	}
+	err = mnt_want_write(mnt);
+	if (err)
+		goto out_rec;
+	root = mnt->mnt_root;
+	inode_lock_nested(d_inode(root), I_MUTEX_PARENT);
+	dentry = lookup_one_len(name, root, strlen(name));
+	if (IS_ERR(dentry)) {
+		err = PTR_ERR(dentry);
+		goto out_unlock;
+	}
+	if (d_really_is_negative(dentry)) {
+		err = -ENOENT;
+	} else {
+		/* Evict after we drop the dir's lock, not under it. */
+		victim = d_inode(dentry);
+		ihold(victim);
+		err = vfs_unlink(&nop_mnt_idmap, d_inode(root), dentry, NULL);
+	}
+	dput(dentry);
+out_unlock:
+	inode_unlock(d_inode(root));
+	iput(victim);
+	mnt_drop_write(mnt);
+out_rec:
+	mntput(mnt);
+	mqns_ns_put(rec);
+out_name:
+	kfree(name);
+	return err;
+}
+
+static long mqns_ioc_limits(struct mqns_limits __user *uarg, bool set)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct mqns_limits l;
+	struct mqns_ns *rec;
+	int err = 0;
+
+	if (set) {
+		if (!ns_capable(ns->user_ns, CAP_SYS_RESOURCE))
+			return -EPERM;
+		if (copy_from_user(&l, uarg, sizeof(l)))
+			return -EFAULT;
+		err = mqns_limits_check(&l);
+		if (err) {
+			pr_info_ratelimited("limits out of range\n");
+			return err;
+		}
+	}
+	rec = mqns_ns_get(ns);
+	if (IS_ERR(rec))
+		return PTR_ERR(rec);
+	spin_lock(&mqns_lock);
+	if (set) {
+		rec->limits.queues_max = l.queues_max;
+		rec->limits.msg_max = l.msg_max;
+		rec->limits.msgsize_max = l.msgsize_max;
+		rec->limits.msg_default = l.msg_default;
+		rec->limits.msgsize_default = l.msgsize_default;
+	} else {
+		memset(&l, 0, sizeof(l));
+		l.queues_max = rec->limits.queues_max;
+		l.msg_max = rec->limits.msg_max;
+		l.msgsize_max = rec->limits.msgsize_max;
+		l.msg_default = rec->limits.msg_default;
+		l.msgsize_default = rec->limits.msgsize_default;
+		l.queues_count = rec->queues;
+	}
+	spin_unlock(&mqns_lock);
+	mqns_ns_put(rec);
+	if (!set && copy_to_user(uarg, &l, sizeof(l)))
+		err = -EFAULT;
+	return err;
+}
+
+static long mqns_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MQNS_IOC_OPEN:
+		return mqns_ioc_open(uarg);
+	case MQNS_IOC_UNLINK:
+		return mqns_ioc_unlink(uarg);
+	case MQNS_IOC_GET_LIMITS:
+		return mqns_ioc_limits(uarg, false);
+	case MQNS_IOC_SET_LIMITS:
+		return mqns_ioc_limits(uarg, true);
+	}
+	/* Others' ioctls (isatty()'s TCGETS...) are no news. */
+	if (_IOC_TYPE(cmd) == MQNS_IOC_MAGIC)
+		pr_info_ratelimited("unknown device ioctl 0x%x\n", cmd);
+	return -ENOTTY;
+}
+
+static const struct file_operations mqns_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = mqns_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice mqns_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "nsmods_mqueue",
+	.fops = &mqns_dev_fops,
+	.mode = 0666,
+};
+
+static int mqns_namespaces_show(struct seq_file *m, void *v)
+{
+	mqns_records_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mqns_namespaces);
+
+static int mqns_users_dbg_show(struct seq_file *m, void *v)
+{
+	mqns_users_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mqns_users_dbg);
+
+static int __init mqns_init(void)
+{
+	int err;
+
+	err = mqns_ns_init();
+	if (err)
+		return err;
+	err = mqns_fs_init();
+	if (err)
+		goto out_ns;
+	err = misc_register(&mqns_misc);
+	if (err)
+		goto out_fs;
+	/* Optional: the module works without debugfs. */
+	mqns_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("namespaces", 0444, mqns_debugfs, NULL,
+			    &mqns_namespaces_fops);
+	debugfs_create_file("users", 0444, mqns_debugfs, NULL,
+			    &mqns_users_dbg_fops);
+	return 0;
+
+out_fs:
+	mqns_fs_exit();
+out_ns:
+	mqns_ns_exit();
+	return err;
+}
+
+static void __exit mqns_exit(void)
+{
+	debugfs_remove(mqns_debugfs);
+	misc_deregister(&mqns_misc);
+	mqns_ns_exit();
+	mqns_fs_exit();
+}
+
+module_init(mqns_init);
+module_exit(mqns_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("POSIX message queues in a filesystem per ipc namespace");
