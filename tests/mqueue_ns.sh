@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# In-VM test of nsmods_mqueue (Documentation/mqueue_ns.rst): load it, run
+# every case of tests/mqueue_ns_test.c (each in fresh ipc namespaces only),
+# check no namespace record and no charged byte is left, check that an
+# ipc namespace using the module keeps rmmod from working until it dies,
+# unload, and check it is all gone.
+set -u
+ko=$NSMODS_FARM/mqueue_ns/nsmods_mqueue.ko
+prog=$TESTBIN/mqueue_ns_test
+dbg=/sys/kernel/debug/nsmods_mqueue
+bad=0
+W=""
+hold_pid=""
+
+fail() { echo "FAIL: $*"; bad=1; }
+loaded() { grep -q "^$1 " /proc/modules; }
+
+# Wait up to $1 seconds for the command after it to succeed.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+cleanup() {
+	exec 3>&-
+	if [ -n "$hold_pid" ]; then
+		kill "$hold_pid" 2>/dev/null
+		wait "$hold_pid" 2>/dev/null
+	fi
+	# Namespaces of a failed run may still be dying.
+	if loaded nsmods_mqueue; then
+		wait_for 10 rmmod nsmods_mqueue 2>/dev/null ||
+			echo "cleanup: cannot rmmod nsmods_mqueue"
+	fi
+	[ -n "$W" ] && rm -rf "$W"
+	return 0
+}
+trap cleanup EXIT
+
+[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
+! loaded nsmods_mqueue || { echo "FAIL: nsmods_mqueue already loaded"; exit 1; }
+! grep -qw mqueue_ns /proc/filesystems ||
+	{ echo "FAIL: mqueue_ns registered before insmod"; exit 1; }
+insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
+
+[ -c /dev/nsmods_mqueue ] || fail "no /dev/nsmods_mqueue"
+[ "$(stat -c %a /dev/nsmods_mqueue 2>/dev/null)" = 666 ] ||
+	fail "/dev/nsmods_mqueue mode $(stat -c %a /dev/nsmods_mqueue 2>/dev/null), want 666"
+grep -qw mqueue_ns /proc/filesystems || fail "mqueue_ns not in /proc/filesystems"
+if [ ! -r "$dbg/namespaces" ] || [ ! -r "$dbg/users" ]; then
+	fail "no $dbg/namespaces or $dbg/users"
+fi
+[ -z "$(cat "$dbg/namespaces" "$dbg/users" 2>/dev/null)" ] ||
+	fail "records right after insmod: $(cat "$dbg/namespaces" "$dbg/users")"
+
+for c in order block vfs limits nsdeath edge scm userns stress; do
+	if timeout 60 "$prog" "$c"; then
+		echo "ok $c"
+	else
+		echo "not ok $c"
+		bad=1
+	fi
+done
+
+# Every test process is gone: their namespaces die (asynchronously), and
+# with them every record and every charged byte.
+empty() { [ -z "$(cat "$dbg/namespaces" "$dbg/users")" ]; }
+if ! wait_for 10 empty; then
+	fail "left after the cases: $(cat "$dbg/namespaces" "$dbg/users" | tr '\n' ' ')"
+fi
+
+# A live ipc namespace that used the module keeps it loaded.
+W=$(mktemp -d /tmp/mqueue_ns.XXXXXX)
+mkfifo "$W/in"
+unshare -i "$prog" hold <"$W/in" >"$W/out" 2>&1 &
+hold_pid=$!
+exec 3>"$W/in"
+ready() { grep -q '^ready ' "$W/out"; }
+if wait_for 10 ready; then
+	inum=$(sed -n 's/^ready //p' "$W/out")
+	echo "holder in ipc ns $inum"
+	grep -q "^ns:$inum state:alive queues:1 internal:1\$" "$dbg/namespaces" ||
+		fail "holder's record: $(cat "$dbg/namespaces")"
+	[ "$inum" != "$(stat -L -c %i /proc/1/ns/ipc)" ] ||
+		fail "holder runs in the initial ipc ns"
+	if rmmod nsmods_mqueue 2>/dev/null; then
+		fail "rmmod worked while an ipc namespace uses the module"
+		insmod "$ko" || fail "insmod again"
+	fi
+	loaded nsmods_mqueue || fail "module gone while an ipc namespace uses it"
+	[ -c /dev/nsmods_mqueue ] || fail "no /dev/nsmods_mqueue after failed rmmod"
+	# End the holder: EOF on its stdin.
+	exec 3>&-
+	wait "$hold_pid" || fail "holder exited $?: $(cat "$W/out")"
+	hold_pid=""
+	gone() { ! grep -q "^ns:$inum " "$dbg/namespaces"; }
+	wait_for 10 gone ||
+		fail "holder's record 10 s after it exited: $(cat "$dbg/namespaces")"
+else
+	fail "holder not ready: $(cat "$W/out")"
+fi
+exec 3>&-
+if [ -n "$hold_pid" ]; then
+	kill "$hold_pid" 2>/dev/null
+	wait "$hold_pid" 2>/dev/null
+	hold_pid=""
+fi
+empty || fail "left before rmmod: $(cat "$dbg/namespaces" "$dbg/users" | tr '\n' ' ')"
+
+rmmod nsmods_mqueue || fail "rmmod nsmods_mqueue"
+[ ! -e /dev/nsmods_mqueue ] || fail "/dev/nsmods_mqueue left after rmmod"
+[ ! -e "$dbg" ] || fail "$dbg left after rmmod"
+[ ! -e /sys/module/nsmods_mqueue ] || fail "module still there after rmmod"
+! grep -qw mqueue_ns /proc/filesystems || fail "mqueue_ns still registered after rmmod"
+
+[ "$bad" = 0 ] && echo PASS
+exit "$bad"
