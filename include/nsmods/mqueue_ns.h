@@ -57,7 +57,7 @@ struct mqns_prio {
  * @qsize: payload bytes queued (@lock)
  */
 struct mqns_queue {
-	struct mutex lock;
+	struct mutex lock;		/* see @lock above */
 	struct rb_root prios;
 	struct mqns_prio *spare;
 	wait_queue_head_t rwait;
