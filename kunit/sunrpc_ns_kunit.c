@@ -21,6 +21,8 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
@@ -297,6 +299,243 @@ static void pernet_new_net_unwinds(struct kunit *test)
 }
 #endif /* !MODULE */
 
+/* XDR, the call header and the reply parser (sunrpc_ns/xdr.c). */
+
+static void sns_test_xdr_roundtrip(struct kunit *test)
+{
+	u8 data[16];
+	struct sns_buf b = { .data = data, .len = sizeof(data) };
+	const u8 *p;
+	u32 v, n;
+
+	memset(data, 0xaa, sizeof(data));
+	KUNIT_EXPECT_EQ(test, sns_put_u32(&b, 0x01020304), 0);
+	KUNIT_EXPECT_EQ(test, sns_put_opaque(&b, "abcde", 5), 0);
+	KUNIT_EXPECT_EQ(test, b.pos, (size_t)16);
+	/* big endian, and padding zeroed */
+	KUNIT_EXPECT_EQ(test, data[0], 1);
+	KUNIT_EXPECT_EQ(test, data[3], 4);
+	KUNIT_EXPECT_EQ(test, data[7], 5);
+	KUNIT_EXPECT_EQ(test, data[13], 0);
+	KUNIT_EXPECT_EQ(test, data[15], 0);
+	KUNIT_EXPECT_EQ(test, sns_put_u32(&b, 1), -EMSGSIZE);
+	b.pos = 12;
+	KUNIT_EXPECT_EQ(test, sns_put_opaque(&b, "x", 1), -EMSGSIZE);
+
+	b.pos = 0;
+	KUNIT_EXPECT_EQ(test, sns_get_u32(&b, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, 0x01020304U);
+	KUNIT_EXPECT_EQ(test, sns_get_opaque(&b, &p, &n, 5), 0);
+	KUNIT_EXPECT_EQ(test, n, 5U);
+	KUNIT_EXPECT_EQ(test, memcmp(p, "abcde", 5), 0);
+	KUNIT_EXPECT_EQ(test, sns_get_u32(&b, &v), -EBADMSG);
+	/* a length over the maximum, or past the end */
+	b.pos = 4;
+	KUNIT_EXPECT_EQ(test, sns_get_opaque(&b, &p, &n, 4), -EBADMSG);
+	data[7] = 13;
+	b.pos = 4;
+	KUNIT_EXPECT_EQ(test, sns_get_opaque(&b, &p, &n, 100), -EBADMSG);
+	data[4] = 0xff;
+	b.pos = 4;
+	KUNIT_EXPECT_EQ(test, sns_get_opaque(&b, &p, &n, U32_MAX), -EBADMSG);
+}
+
+static u32 sns_word(const u8 *data, int i)
+{
+	return get_unaligned_be32(data + 4 * i);
+}
+
+static void sns_test_encode_call(struct kunit *test)
+{
+	static const u32 gids[] = { 10, 20 };
+	struct sns_cred cred = {
+		.stamp = 7, .machine = "host-a", .uid = 1000, .gid = 100,
+		.ngids = 2, .gids = gids,
+	};
+	u8 data[256];
+	struct sns_buf b = { .data = data, .len = sizeof(data) };
+
+	KUNIT_ASSERT_EQ(test, sns_encode_call(&b, 0x11, 100000, 4, 3, NULL), 0);
+	KUNIT_EXPECT_EQ(test, b.pos, (size_t)40);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 0), 0x11U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 1), (u32)SNS_MSG_CALL);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 2), 2U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 3), 100000U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 4), 4U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 5), 3U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 6), (u32)SNS_AUTH_NONE);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 7), 0U);
+
+	b.pos = 0;
+	KUNIT_ASSERT_EQ(test, sns_encode_call(&b, 0x12, 99, 1, 1, &cred), 0);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 6), (u32)SNS_AUTH_SYS);
+	/* stamp, "host-a" (4 + 8), uid, gid, 2 gids: 9 words */
+	KUNIT_EXPECT_EQ(test, sns_word(data, 7), 36U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 8), 7U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 9), 6U);
+	KUNIT_EXPECT_EQ(test, memcmp(data + 40, "host-a\0\0", 8), 0);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 12), 1000U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 13), 100U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 14), 2U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 16), 20U);
+	KUNIT_EXPECT_EQ(test, sns_word(data, 17), (u32)SNS_AUTH_NONE);
+	KUNIT_EXPECT_EQ(test, b.pos, (size_t)76);
+
+	cred.ngids = SNS_MAX_GIDS + 1;
+	b.pos = 0;
+	KUNIT_EXPECT_EQ(test, sns_encode_call(&b, 1, 1, 1, 1, &cred), -EINVAL);
+	/* no room */
+	b.len = 20;
+	b.pos = 0;
+	KUNIT_EXPECT_EQ(test, sns_encode_call(&b, 1, 1, 1, 1, NULL), -EMSGSIZE);
+}
+
+/* A reply as words; @n of them. */
+static int sns_reply(struct kunit *test, const u32 *w, int n, size_t *off)
+{
+	u8 *data = kunit_kzalloc(test, 4 * n + 4, GFP_KERNEL);
+	int i;
+
+	for (i = 0; i < n; i++)
+		put_unaligned_be32(w[i], data + 4 * i);
+	return sns_parse_reply(data, 4 * n, 0x55, off);
+}
+
+static void sns_test_parse_reply(struct kunit *test)
+{
+	/* xid, REPLY, ACCEPTED, verf AUTH_NONE 0, SUCCESS, result */
+	u32 ok[] = { 0x55, 1, 0, 0, 0, 0, 42 };
+	u32 w[16];
+	size_t off = 0;
+	int i;
+	static const struct { u32 stat; int err; } acc[] = {
+		{ 1, -EPFNOSUPPORT }, { 3, -EOPNOTSUPP }, { 4, -EINVAL },
+		{ 5, -EREMOTEIO }, { 42, -EBADMSG },
+	};
+
+	KUNIT_EXPECT_EQ(test, sns_reply(test, ok, 7, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, (size_t)24);
+	/* another call's reply */
+	memcpy(w, ok, sizeof(ok));
+	w[0] = 0x56;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 7, &off), -ESRCH);
+	/* short: every truncation is refused */
+	for (i = 0; i < 6; i++)
+		KUNIT_EXPECT_EQ_MSG(test, sns_reply(test, ok, i, &off),
+				    -EBADMSG, "%d words", i);
+	/* a CALL, not a REPLY */
+	memcpy(w, ok, sizeof(ok));
+	w[1] = 0;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 7, &off), -EBADMSG);
+	/* reply_stat out of range */
+	w[1] = 1;
+	w[2] = 2;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 7, &off), -EBADMSG);
+	/* verifier: 1000 bytes claimed, 401 claimed, 8 claimed but short */
+	memcpy(w, ok, sizeof(ok));
+	w[4] = 1000;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 7, &off), -EBADMSG);
+	w[4] = 401;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 7, &off), -EBADMSG);
+	w[4] = 8;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 6, &off), -EBADMSG);
+	/* a real 8-byte verifier */
+	{
+		u32 v8[] = { 0x55, 1, 0, 2, 8, 0xa, 0xb, 0, 9 };
+
+		KUNIT_EXPECT_EQ(test, sns_reply(test, v8, 9, &off), 0);
+		KUNIT_EXPECT_EQ(test, off, (size_t)32);
+	}
+	/* accept_stat values */
+	for (i = 0; i < ARRAY_SIZE(acc); i++) {
+		memcpy(w, ok, sizeof(ok));
+		w[5] = acc[i].stat;
+		KUNIT_EXPECT_EQ_MSG(test, sns_reply(test, w, 6, &off), acc[i].err,
+				    "accept_stat %u", acc[i].stat);
+	}
+	/* PROG_MISMATCH carries low and high */
+	memcpy(w, ok, sizeof(ok));
+	w[5] = 2;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 6, &off), -EBADMSG);
+	w[6] = 1;
+	w[7] = 1;
+	KUNIT_EXPECT_EQ(test, sns_reply(test, w, 8, &off), -EPROTONOSUPPORT);
+	/* denied */
+	{
+		u32 d[] = { 0x55, 1, 1, 0, 2, 2 };
+
+		KUNIT_EXPECT_EQ(test, sns_reply(test, d, 6, &off), -EPROTONOSUPPORT);
+		KUNIT_EXPECT_EQ(test, sns_reply(test, d, 5, &off), -EBADMSG);
+		d[3] = 1;
+		KUNIT_EXPECT_EQ(test, sns_reply(test, d, 5, &off), -EACCES);
+		KUNIT_EXPECT_EQ(test, sns_reply(test, d, 4, &off), -EBADMSG);
+		d[3] = 7;
+		KUNIT_EXPECT_EQ(test, sns_reply(test, d, 6, &off), -EBADMSG);
+	}
+}
+
+static void sns_test_uaddr(struct kunit *test)
+{
+	static const struct { const char *s; int err; u16 port; } c[] = {
+		{ "10.0.0.3.78.81", 0, 20049 },
+		{ "fd00::3.0.111", 0, 111 },
+		{ "::.255.255", 0, 65535 },
+		{ "", 0, 0 },
+		{ "10.0.0.3.256.1", -EBADMSG, 0 },
+		{ "10.0.0.3.1.1000", -EBADMSG, 0 },
+		{ "1.2", -EBADMSG, 0 },
+		{ ".1.2", -EBADMSG, 0 },
+		{ "10.0.0.3..5", -EBADMSG, 0 },
+		{ "10.0.0.3.a.5", -EBADMSG, 0 },
+		{ "10.0.0.3.1.", -EBADMSG, 0 },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		u16 port = 1;
+		int err = sns_parse_uaddr(c[i].s, strlen(c[i].s), &port);
+
+		KUNIT_EXPECT_EQ_MSG(test, err, c[i].err, "\"%s\"", c[i].s);
+		if (!c[i].err)
+			KUNIT_EXPECT_EQ_MSG(test, port, c[i].port, "\"%s\"", c[i].s);
+	}
+}
+
+static void sns_test_record_and_backoff(struct kunit *test)
+{
+	bool last;
+	u32 frag;
+
+	KUNIT_EXPECT_EQ(test, sns_record_marker(0x80000010, 0, 100, &frag, &last), 0);
+	KUNIT_EXPECT_TRUE(test, last);
+	KUNIT_EXPECT_EQ(test, frag, 16U);
+	KUNIT_EXPECT_EQ(test, sns_record_marker(0x10, 50, 100, &frag, &last), 0);
+	KUNIT_EXPECT_FALSE(test, last);
+	KUNIT_EXPECT_EQ(test, sns_record_marker(0x10, 90, 100, &frag, &last), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, sns_record_marker(0xffffffff, 0, 100, &frag, &last),
+			-EMSGSIZE);
+
+	KUNIT_EXPECT_EQ(test, sns_backoff(100, 0, 1000), 100UL);
+	KUNIT_EXPECT_EQ(test, sns_backoff(100, 1, 1000), 200UL);
+	KUNIT_EXPECT_EQ(test, sns_backoff(100, 3, 1000), 800UL);
+	KUNIT_EXPECT_EQ(test, sns_backoff(100, 4, 1000), 1000UL);
+	KUNIT_EXPECT_EQ(test, sns_backoff(100, 60, 1000), 1000UL);
+}
+
+static struct kunit_case sns_xdr_cases[] = {
+	KUNIT_CASE(sns_test_xdr_roundtrip),
+	KUNIT_CASE(sns_test_encode_call),
+	KUNIT_CASE(sns_test_parse_reply),
+	KUNIT_CASE(sns_test_uaddr),
+	KUNIT_CASE(sns_test_record_and_backoff),
+	{}
+};
+
+static struct kunit_suite sns_xdr_suite = {
+	.name = "sunrpc_ns_xdr",
+	.test_cases = sns_xdr_cases,
+};
+
 static struct kunit_case sunrpc_ns_cases[] = {
 	KUNIT_CASE(sunrpc_ns_every_net_has_state),
 	KUNIT_CASE(pernet_register_inits_every_net),
@@ -313,7 +552,8 @@ static struct kunit_suite sunrpc_ns_suite = {
 	.test_cases = sunrpc_ns_cases,
 };
 
-kunit_test_suite(sunrpc_ns_suite);
+kunit_test_suites(&sunrpc_ns_suite, &sns_xdr_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sunrpc_ns");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -25,14 +25,16 @@ find "$farm" -xtype l -delete
 
 make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" "$@" modules >&2
 
-# Userspace test programs: plain C, built for the host's userland, which
-# the guest shares.
-mkdir -p "$farm/tests/bin"
-for c in "$NSMODS_ROOT"/tests/*.c; do
-	[ -e "$c" ] || continue
-	b="$farm/tests/bin/$(basename "$c" .c)"
-	[ "$b" -nt "$c" ] && continue
-	gcc -O2 -Wall -Wextra -Werror -I"$NSMODS_ROOT/include/uapi" -o "$b" "$c" -lpthread ||
-		die "cannot build $c"
+# Userspace programs (tests/, and the user CLI in tools/): plain C, built
+# for the host's userland, which the guest shares.
+for dir in tests tools; do
+	mkdir -p "$farm/$dir/bin"
+	for c in "$NSMODS_ROOT/$dir"/*.c; do
+		[ -e "$c" ] || continue
+		b="$farm/$dir/bin/$(basename "$c" .c)"
+		[ "$b" -nt "$c" ] && [ "$b" -nt "$NSMODS_ROOT/include/uapi" ] && continue
+		gcc -O2 -Wall -Wextra -Werror -I"$NSMODS_ROOT/include/uapi" -o "$b" "$c" -lpthread ||
+			die "cannot build $c"
+	done
 done
 echo "$farm"

@@ -22,7 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$NSMODS_ROOT"
 mapfile -t csrc < <(git ls-files '*.c' '*.h')
-mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v '^tests/')
+mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v -e '^tests/' -e '^tools/')
 
 kmake() {
 	make -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" "$@"

@@ -16,6 +16,7 @@
 #include <net/netns/generic.h>
 
 #include <nsmods/sunrpc_ns.h>
+#include "internal.h"
 
 #define SUNRPC_NS_PROC_NAME "sunrpc_ns"
 
@@ -80,7 +81,9 @@ static int __net_init sunrpc_ns_net_init(struct net *net)
 	if (!sn->proc_dir)
 		goto err;
 	if (!proc_create_net_single("state", 0444, sn->proc_dir,
-				    sunrpc_ns_state_show, NULL))
+				    sunrpc_ns_state_show, NULL) ||
+	    !proc_create_net_single("clients", 0444, sn->proc_dir,
+				    sns_clients_show, NULL))
 		goto err_dir;
 
 	sn->instance = atomic64_inc_return(&sunrpc_ns_instances);
@@ -122,12 +125,19 @@ static int __init sunrpc_ns_init(void)
 		pr_err("cannot register pernet operations: %d\n", err);
 		return err;
 	}
+	err = sns_clnt_init();
+	if (err) {
+		unregister_pernet_subsys(&sunrpc_ns_net_ops);
+		return err;
+	}
 	pr_debug("loaded\n");
 	return 0;
 }
 
 static void __exit sunrpc_ns_exit(void)
 {
+	/* Client fds pin the module, so none is left. */
+	sns_clnt_exit();
 	unregister_pernet_subsys(&sunrpc_ns_net_ops);
 	WARN_ON(atomic_read(&sunrpc_ns_live));
 }

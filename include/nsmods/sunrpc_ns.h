@@ -34,4 +34,60 @@ struct sunrpc_ns_net {
 struct sunrpc_ns_net *sunrpc_ns_net(const struct net *net);
 int sunrpc_ns_live_nets(void);
 
+/* ONC RPC (RFC 5531) and rpcbind (RFC 1833) constants. */
+#define SNS_RPC_VERSION		2
+#define SNS_MSG_CALL		0
+#define SNS_MSG_REPLY		1
+#define SNS_MSG_ACCEPTED	0
+#define SNS_MSG_DENIED		1
+#define SNS_SUCCESS		0
+#define SNS_PROG_UNAVAIL	1
+#define SNS_PROG_MISMATCH	2
+#define SNS_PROC_UNAVAIL	3
+#define SNS_GARBAGE_ARGS	4
+#define SNS_SYSTEM_ERR		5
+#define SNS_RPC_MISMATCH	0
+#define SNS_AUTH_ERROR		1
+#define SNS_AUTH_NONE		0
+#define SNS_AUTH_SYS		1
+#define SNS_MAX_AUTH		400	/* opaque_auth body */
+#define SNS_MAX_MACHINE		255
+#define SNS_MAX_GIDS		16
+#define SNS_RPCB_PROG		100000
+#define SNS_RPCB_PORT		111
+#define SNS_PMAP_GETPORT	3	/* version 2 */
+#define SNS_PMAP_DUMP		4	/* version 2 */
+#define SNS_RPCB_GETADDR	3	/* version 4 */
+
+/* A cursor over a byte buffer: [0, pos) used, [pos, len) free or unread. */
+struct sns_buf {
+	u8 *data;
+	size_t len;
+	size_t pos;
+};
+
+/* An AUTH_SYS credential. */
+struct sns_cred {
+	u32 stamp;
+	const char *machine;
+	u32 uid;
+	u32 gid;
+	u32 ngids;
+	const u32 *gids;
+};
+
+int sns_put_u32(struct sns_buf *b, u32 v);
+int sns_put_opaque(struct sns_buf *b, const void *p, u32 n);
+int sns_get_u32(struct sns_buf *b, u32 *v);
+int sns_get_opaque(struct sns_buf *b, const u8 **p, u32 *n, u32 max);
+int sns_encode_call(struct sns_buf *b, u32 xid, u32 prog, u32 vers, u32 proc,
+		    const struct sns_cred *cred);
+int sns_reply_xid(const u8 *data, size_t len, u32 *xid);
+int sns_parse_reply(const u8 *data, size_t len, u32 xid, size_t *res_off);
+int sns_parse_uaddr(const u8 *s, u32 len, u16 *port);
+int sns_record_marker(u32 marker, size_t have, size_t max, u32 *frag,
+		      bool *last);
+unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
+			  unsigned long cap);
+
 #endif /* _NSMODS_SUNRPC_NS_H */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * sunrpc_ns: kernel ONC RPC clients whose transports live in the network
+ * namespace of the task that created them (Documentation/sunrpc_ns.rst).
+ *
+ * SUNRPC_NS_IOC_CREATE on /dev/sunrpc_ns makes a client in the caller's
+ * network namespace and returns its fd.  On that fd, whoever holds it and
+ * in whatever namespace: SUNRPC_NS_IOC_CALL makes one call (the kernel
+ * does the RPC header, credentials, xid, retransmission or record marking
+ * and reply checks; the caller gives and gets the procedure's XDR body),
+ * SUNRPC_NS_IOC_INFO reports the client, SUNRPC_NS_IOC_RPCB asks an
+ * rpcbind server (a client of program 100000).
+ */
+#ifndef _UAPI_LINUX_SUNRPC_NS_H
+#define _UAPI_LINUX_SUNRPC_NS_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SUNRPC_NS_DEVICE	"/dev/sunrpc_ns"
+
+#define SUNRPC_NS_AUTH_NONE	0	/* AUTH_NONE */
+#define SUNRPC_NS_AUTH_SYS	1	/* AUTH_SYS (AUTH_UNIX) */
+
+#define SUNRPC_NS_CLOEXEC	0x1	/* create: the client fd is O_CLOEXEC */
+
+#define SUNRPC_NS_MAX_ARGS	65536	/* largest argument body */
+#define SUNRPC_NS_MAX_RES	(1 << 20) /* largest result body */
+
+/* SUNRPC_NS_IOC_CREATE: returns the new client's fd. */
+struct sunrpc_ns_create {
+	__u32 family;		/* AF_INET or AF_INET6 */
+	__u32 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	__u8 addr[16];		/* server address, network order; IPv4 in
+				 * the first 4 bytes
+				 */
+	__u32 port;		/* server port; 0: ask the server's rpcbind
+				 * (v4 GETADDR, then v2 GETPORT)
+				 */
+	__u32 prog;		/* RPC program */
+	__u32 vers;		/* its version */
+	__u32 auth;		/* SUNRPC_NS_AUTH_* */
+	__u32 timeout_ms;	/* first reply timeout; 0: 1000; UDP doubles
+				 * it on each retransmission up to 30 s
+				 */
+	__u32 retries;		/* UDP retransmissions, TCP reconnects, before
+				 * ETIMEDOUT; 0: 3
+				 */
+	__u32 flags;		/* SUNRPC_NS_CLOEXEC */
+	__u32 pad;		/* must be 0 */
+};
+
+/* SUNRPC_NS_IOC_CALL: one call; 0 on success, res_len set. */
+struct sunrpc_ns_call {
+	__u32 proc;		/* procedure number */
+	__u32 args_len;		/* bytes at args: a multiple of 4, at most
+				 * SUNRPC_NS_MAX_ARGS
+				 */
+	__u64 args;		/* user pointer: the XDR-encoded arguments */
+	__u64 res;		/* user pointer: room for the XDR result */
+	__u32 res_len;		/* in: room at res; out: the result's length */
+	__u32 pad;		/* must be 0 */
+};
+
+/*
+ * Errors of a call: ETIMEDOUT (no reply after the retries), ECONNREFUSED,
+ * EACCES (MSG_DENIED: AUTH_ERROR), EPROTONOSUPPORT (RPC_MISMATCH or
+ * PROG_MISMATCH), EPFNOSUPPORT (PROG_UNAVAIL), EOPNOTSUPP (PROC_UNAVAIL),
+ * EINVAL (GARBAGE_ARGS), EREMOTEIO (SYSTEM_ERR), EBADMSG (a malformed
+ * reply: short, bad verifier, bad lengths), EMSGSIZE (the result does not
+ * fit res_len, or a record is larger than SUNRPC_NS_MAX_RES).  Replies with
+ * a wrong xid are dropped and counted, never returned.
+ */
+
+/* SUNRPC_NS_IOC_INFO */
+struct sunrpc_ns_info {
+	__u32 net_inum;		/* inode number of the client's netns */
+	__u32 port;		/* server port in use (after rpcbind) */
+	__u32 prog;
+	__u32 vers;
+	__u32 proto;
+	__u32 family;
+	__u64 calls;		/* calls made */
+	__u64 retrans;		/* UDP retransmissions */
+	__u64 reconnects;	/* TCP reconnections after the first */
+	__u64 sockets;		/* sockets created, first included */
+	__u64 bad_replies;	/* replies dropped: wrong xid, malformed */
+	char nodename[65];	/* AUTH_SYS machine name (creator's UTS) */
+	__u8 pad[7];
+};
+
+/* SUNRPC_NS_IOC_RPCB, on a client of rpcbind (program 100000) */
+#define SUNRPC_NS_RPCB_GETPORT	1	/* portmap v2 GETPORT: client vers 2 */
+#define SUNRPC_NS_RPCB_DUMP	2	/* portmap v2 DUMP: client vers 2 */
+#define SUNRPC_NS_RPCB_GETADDR	3	/* rpcbind v4 GETADDR: client vers 4 */
+
+struct sunrpc_ns_pmap {
+	__u32 prog;
+	__u32 vers;
+	__u32 proto;
+	__u32 port;
+};
+
+struct sunrpc_ns_rpcb {
+	__u32 op;		/* SUNRPC_NS_RPCB_* */
+	__u32 prog;		/* GETPORT/GETADDR: the program asked for */
+	__u32 vers;
+	__u32 proto;		/* IPPROTO_UDP or IPPROTO_TCP */
+	__u32 family;		/* GETADDR: AF_INET or AF_INET6 (netid) */
+	__u32 port;		/* out: the port, 0 if not registered */
+	__u32 count;		/* DUMP: in: room at entries; out: mappings
+				 * in the reply (may exceed the room)
+				 */
+	__u32 pad;		/* must be 0 */
+	__u64 entries;		/* DUMP: user pointer to
+				 * struct sunrpc_ns_pmap[count]
+				 */
+};
+
+#define SUNRPC_NS_IOC_MAGIC	'R'
+#define SUNRPC_NS_IOC_CREATE	_IOW(SUNRPC_NS_IOC_MAGIC, 0x01, struct sunrpc_ns_create)
+#define SUNRPC_NS_IOC_CALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x02, struct sunrpc_ns_call)
+#define SUNRPC_NS_IOC_INFO	_IOR(SUNRPC_NS_IOC_MAGIC, 0x03, struct sunrpc_ns_info)
+#define SUNRPC_NS_IOC_RPCB	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x04, struct sunrpc_ns_rpcb)
+
+#endif /* _UAPI_LINUX_SUNRPC_NS_H */
