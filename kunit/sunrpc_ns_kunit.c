@@ -522,12 +522,64 @@ static void sns_test_record_and_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sns_backoff(100, 60, 1000), 1000UL);
 }
 
+/* The service side parses what the client side encodes, and back. */
+static void sns_test_service_roundtrip(struct kunit *test)
+{
+	static const u32 gids[] = { 5 };
+	struct sns_cred cred = {
+		.stamp = 1, .machine = "m", .uid = 2, .gid = 3,
+		.ngids = 1, .gids = gids,
+	};
+	static const struct { u32 stat; bool denied; int err; } r[] = {
+		{ SNS_SUCCESS, false, 0 },
+		{ SNS_PROG_UNAVAIL, false, -EPFNOSUPPORT },
+		{ SNS_PROG_MISMATCH, false, -EPROTONOSUPPORT },
+		{ SNS_PROC_UNAVAIL, false, -EOPNOTSUPP },
+		{ SNS_RPC_MISMATCH, true, -EPROTONOSUPPORT },
+	};
+	u8 data[256];
+	struct sns_buf b = { .data = data, .len = sizeof(data) };
+	struct sns_call_hdr h;
+	size_t off;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, sns_encode_call(&b, 77, 0x20000098, 1, 1, &cred), 0);
+	KUNIT_ASSERT_EQ(test, sns_put_u32(&b, 0xabcd), 0);
+	KUNIT_ASSERT_EQ(test, sns_parse_call(data, b.pos, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.xid, 77U);
+	KUNIT_EXPECT_EQ(test, h.prog, 0x20000098U);
+	KUNIT_EXPECT_EQ(test, h.vers, 1U);
+	KUNIT_EXPECT_EQ(test, h.proc, 1U);
+	KUNIT_EXPECT_EQ(test, h.flavor, (u32)SNS_AUTH_SYS);
+	KUNIT_EXPECT_EQ(test, h.args_off, b.pos - 4);
+	/* every truncation is malformed */
+	for (i = 0; i < h.args_off; i += 4)
+		KUNIT_EXPECT_EQ_MSG(test, sns_parse_call(data, i, &h), -EBADMSG,
+				    "%d bytes", i);
+	/* RPC version 3: answer RPC_MISMATCH */
+	put_unaligned_be32(3, data + 8);
+	KUNIT_EXPECT_EQ(test, sns_parse_call(data, b.pos, &h), -EPROTONOSUPPORT);
+	/* a REPLY is not a call */
+	put_unaligned_be32(1, data + 4);
+	KUNIT_EXPECT_EQ(test, sns_parse_call(data, b.pos, &h), -EBADMSG);
+
+	for (i = 0; i < ARRAY_SIZE(r); i++) {
+		b.pos = 0;
+		KUNIT_ASSERT_EQ(test, sns_encode_reply(&b, 9, r[i].stat, r[i].denied), 0);
+		KUNIT_EXPECT_EQ_MSG(test, sns_parse_reply(data, b.pos, 9, &off),
+				    r[i].err, "stat %u", r[i].stat);
+		if (!r[i].err)
+			KUNIT_EXPECT_EQ(test, off, b.pos);
+	}
+}
+
 static struct kunit_case sns_xdr_cases[] = {
 	KUNIT_CASE(sns_test_xdr_roundtrip),
 	KUNIT_CASE(sns_test_encode_call),
 	KUNIT_CASE(sns_test_parse_reply),
 	KUNIT_CASE(sns_test_uaddr),
 	KUNIT_CASE(sns_test_record_and_backoff),
+	KUNIT_CASE(sns_test_service_roundtrip),
 	{}
 };
 

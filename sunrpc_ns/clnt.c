@@ -59,6 +59,7 @@ struct sns_clnt {
 	struct mutex lock;		/* one call at a time: sock, xid */
 	struct socket *sock;		/* NULL until the next (re)connect */
 	bool connected_once;		/* (lock) */
+	bool cb_held;			/* uses the netns's callback service (lock) */
 	u32 xid;			/* (lock) */
 	atomic64_t calls, retrans, reconnects, sockets, bad_replies;
 };
@@ -119,8 +120,8 @@ static int sns_send(struct sns_clnt *clnt, const u8 *msg, size_t len)
 	return n == len + (k - 1) * sizeof(marker) ? 0 : -EPIPE;
 }
 
-/* Receive into @buf until @len bytes or the deadline. */
-static int sns_recv(struct socket *sock, void *buf, size_t len,
+/* Receive into @buf (all @len bytes if @all) before the deadline. */
+int sns_recv(struct socket *sock, void *buf, size_t len,
 		    unsigned long deadline, bool all)
 {
 	size_t got = 0;
@@ -149,48 +150,56 @@ static int sns_recv(struct socket *sock, void *buf, size_t len,
 	return got;
 }
 
-/* One TCP record; *bufp is replaced by a buffer big enough. */
-static int sns_tcp_record(struct sns_clnt *clnt, u8 **bufp, size_t *lenp,
-			  unsigned long deadline)
+/*
+ * One record-marked record from @sock, at most @max bytes; *bufp (of
+ * *roomp bytes, kvmalloc'ed) is replaced by a bigger buffer if need be.
+ * Return: the record's length or an errno.
+ */
+int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
+		    size_t max, unsigned long deadline)
 {
-	size_t have = 0, room = *lenp;
-	u8 *buf = *bufp;
+	size_t have = 0;
 	bool last;
 	u32 frag;
 	__be32 m;
 	int n;
 
 	do {
-		n = sns_recv(clnt->sock, &m, sizeof(m), deadline, true);
+		n = sns_recv(sock, &m, sizeof(m), deadline, true);
 		if (n < 0)
 			return n;
-		n = sns_record_marker(be32_to_cpu(m), have, SNS_REC_MAX, &frag,
-				      &last);
-		if (n) {
-			pr_info_ratelimited("client %u: record over %u bytes refused\n",
-					    clnt->id, SNS_REC_MAX);
+		n = sns_record_marker(be32_to_cpu(m), have, max, &frag, &last);
+		if (n)
 			return n;
-		}
-		if (have + frag > room) {
+		if (have + frag > *roomp) {
 			u8 *bigger = kvmalloc(have + frag, GFP_KERNEL);
 
 			if (!bigger)
 				return -ENOMEM;
-			memcpy(bigger, buf, have);
-			kvfree(buf);
+			memcpy(bigger, *bufp, have);
+			kvfree(*bufp);
 			*bufp = bigger;
-			buf = bigger;
-			room = have + frag;
-			*lenp = room;
+			*roomp = have + frag;
 		}
 		if (frag) {
-			n = sns_recv(clnt->sock, buf + have, frag, deadline, true);
+			n = sns_recv(sock, *bufp + have, frag, deadline, true);
 			if (n < 0)
 				return n;
 		}
 		have += frag;
 	} while (!last);
 	return have;
+}
+
+static int sns_tcp_record(struct sns_clnt *clnt, u8 **bufp, size_t *roomp,
+			  unsigned long deadline)
+{
+	int n = sns_read_record(clnt->sock, bufp, roomp, SNS_REC_MAX, deadline);
+
+	if (n == -EMSGSIZE)
+		pr_info_ratelimited("client %u: record over %u bytes refused\n",
+				    clnt->id, SNS_REC_MAX);
+	return n;
 }
 
 /*
@@ -345,6 +354,8 @@ static void sns_clnt_free(struct sns_clnt *clnt)
 		spin_unlock(&sn->xprt_lock);
 	}
 	sns_drop_sock(clnt);
+	if (clnt->cb_held)
+		sns_svc_put(clnt->net);
 	mutex_destroy(&clnt->lock);
 	put_net_track(clnt->net, &clnt->net_tracker);
 	kfree(clnt);
@@ -656,6 +667,25 @@ static long sns_ioc_info(struct sns_clnt *clnt, struct sunrpc_ns_info __user *ua
 	return copy_to_user(uarg, &i, sizeof(i)) ? -EFAULT : 0;
 }
 
+static long sns_ioc_callback(struct sns_clnt *clnt)
+{
+	u16 port = 0;
+	int err = 0;
+
+	if (mutex_lock_interruptible(&clnt->lock))
+		return -EINTR;
+	if (!clnt->cb_held) {
+		err = sns_svc_get(clnt->net, &port);
+		clnt->cb_held = !err;
+	} else {
+		err = sns_svc_get(clnt->net, &port);
+		if (!err)
+			sns_svc_put(clnt->net);	/* one hold per client */
+	}
+	mutex_unlock(&clnt->lock);
+	return err ?: port;
+}
+
 static long sns_clnt_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -669,6 +699,8 @@ static long sns_clnt_ioctl(struct file *file, unsigned int cmd,
 		return sns_ioc_info(clnt, uarg);
 	case SUNRPC_NS_IOC_RPCB:
 		return sns_ioc_rpcb(clnt, uarg);
+	case SUNRPC_NS_IOC_CALLBACK:
+		return sns_ioc_callback(clnt);
 	}
 	if (_IOC_TYPE(cmd) == SUNRPC_NS_IOC_MAGIC)
 		pr_info_ratelimited("unknown client ioctl 0x%x\n", cmd);

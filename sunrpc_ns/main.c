@@ -65,6 +65,7 @@ static int sunrpc_ns_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "netns: %u\n", net->ns.inum);
 	seq_printf(m, "instance: %llu\n", sn->instance);
 	seq_printf(m, "transports: %u\n", nr);
+	sns_svc_show(m, net);
 	return 0;
 }
 
@@ -76,6 +77,9 @@ static int __net_init sunrpc_ns_net_init(struct net *net)
 	spin_lock_init(&sn->xprt_lock);
 	INIT_LIST_HEAD(&sn->xprt_list);
 	sn->nr_xprts = 0;
+	mutex_init(&sn->svc_mutex);
+	sn->svc = NULL;
+	sn->svc_users = 0;
 
 	sn->proc_dir = proc_net_mkdir(net, SUNRPC_NS_PROC_NAME, net->proc_net);
 	if (!sn->proc_dir)
@@ -106,6 +110,7 @@ static void __net_exit sunrpc_ns_net_exit(struct net *net)
 	proc_remove(sn->proc_dir);
 	sn->proc_dir = NULL;
 	WARN_ON_ONCE(!list_empty(&sn->xprt_list));
+	sns_svc_net_exit(net);
 	atomic_dec(&sunrpc_ns_live);
 }
 

@@ -330,3 +330,67 @@ unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
 	return timeout;
 }
 EXPORT_SYMBOL_IF_KUNIT(sns_backoff);
+
+/**
+ * sns_parse_call() - check a call message received by a service
+ * @data: the message
+ * @len: its length
+ * @h: the header's fields, and where the arguments start
+ *
+ * Return: 0; -EPROTONOSUPPORT for an RPC version other than 2 (answer
+ * RPC_MISMATCH, @h->xid is set); -EBADMSG for anything malformed (drop
+ * the message).
+ */
+int sns_parse_call(const u8 *data, size_t len, struct sns_call_hdr *h)
+{
+	struct sns_buf b = { .data = (u8 *)data, .len = len };
+	const u8 *opaque;
+	u32 v, n;
+
+	if (sns_get_u32(&b, &h->xid) || sns_get_u32(&b, &v) ||
+	    v != SNS_MSG_CALL || sns_get_u32(&b, &v))
+		return -EBADMSG;
+	if (v != SNS_RPC_VERSION)
+		return -EPROTONOSUPPORT;
+	if (sns_get_u32(&b, &h->prog) || sns_get_u32(&b, &h->vers) ||
+	    sns_get_u32(&b, &h->proc) || sns_get_u32(&b, &h->flavor) ||
+	    sns_get_opaque(&b, &opaque, &n, SNS_MAX_AUTH) ||
+	    sns_get_u32(&b, &v) ||
+	    sns_get_opaque(&b, &opaque, &n, SNS_MAX_AUTH))
+		return -EBADMSG;
+	h->args_off = b.pos;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sns_parse_call);
+
+/**
+ * sns_encode_reply() - the header of a reply, up to the result
+ * @b: the buffer
+ * @xid: the call's xid
+ * @stat: SNS_SUCCESS or another accept_stat; or, with @denied, the
+ *	reject_stat
+ * @denied: a MSG_DENIED reply (RPC_MISMATCH carries version 2..2)
+ *
+ * A PROG_MISMATCH reply says version 1..1, the one version our services
+ * have.  The verifier is AUTH_NONE.
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int sns_encode_reply(struct sns_buf *b, u32 xid, u32 stat, bool denied)
+{
+	int err;
+
+	err = sns_put_u32(b, xid) ?: sns_put_u32(b, SNS_MSG_REPLY);
+	if (err)
+		return err;
+	if (denied)
+		return sns_put_u32(b, SNS_MSG_DENIED) ?: sns_put_u32(b, stat) ?:
+		       sns_put_u32(b, SNS_RPC_VERSION) ?:
+		       sns_put_u32(b, SNS_RPC_VERSION);
+	err = sns_put_u32(b, SNS_MSG_ACCEPTED) ?: sns_put_u32(b, SNS_AUTH_NONE) ?:
+	      sns_put_u32(b, 0) ?: sns_put_u32(b, stat);
+	if (!err && stat == SNS_PROG_MISMATCH)
+		err = sns_put_u32(b, 1) ?: sns_put_u32(b, 1);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(sns_encode_reply);

@@ -6,11 +6,13 @@
 #define _NSMODS_SUNRPC_NS_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct net;
 struct proc_dir_entry;
+struct sns_svc;
 
 /**
  * struct sunrpc_ns_net - state sunrpc_ns keeps in every network namespace
@@ -21,6 +23,9 @@ struct proc_dir_entry;
  * @xprt_lock: protects @xprt_list and @nr_xprts
  * @xprt_list: the transports created in this namespace
  * @nr_xprts: number of entries on @xprt_list
+ * @svc_mutex: protects @svc and @svc_users
+ * @svc: the callback service, while it has users
+ * @svc_users: clients using @svc
  */
 struct sunrpc_ns_net {
 	struct net *net;
@@ -29,6 +34,9 @@ struct sunrpc_ns_net {
 	spinlock_t xprt_lock;		/* protects xprt_list, nr_xprts */
 	struct list_head xprt_list;
 	unsigned int nr_xprts;
+	struct mutex svc_mutex;		/* protects svc, svc_users */
+	struct sns_svc *svc;
+	unsigned int svc_users;
 };
 
 struct sunrpc_ns_net *sunrpc_ns_net(const struct net *net);
@@ -76,6 +84,16 @@ struct sns_cred {
 	const u32 *gids;
 };
 
+/* The header of a call a service received. */
+struct sns_call_hdr {
+	u32 xid;
+	u32 prog;
+	u32 vers;
+	u32 proc;
+	u32 flavor;
+	size_t args_off;
+};
+
 int sns_put_u32(struct sns_buf *b, u32 v);
 int sns_put_opaque(struct sns_buf *b, const void *p, u32 n);
 int sns_get_u32(struct sns_buf *b, u32 *v);
@@ -87,6 +105,8 @@ int sns_parse_reply(const u8 *data, size_t len, u32 xid, size_t *res_off);
 int sns_parse_uaddr(const u8 *s, u32 len, u16 *port);
 int sns_record_marker(u32 marker, size_t have, size_t max, u32 *frag,
 		      bool *last);
+int sns_parse_call(const u8 *data, size_t len, struct sns_call_hdr *h);
+int sns_encode_reply(struct sns_buf *b, u32 xid, u32 stat, bool denied);
 unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
 			  unsigned long cap);
 

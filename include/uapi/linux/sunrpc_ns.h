@@ -117,10 +117,22 @@ struct sunrpc_ns_rpcb {
 				 */
 };
 
+/*
+ * SUNRPC_NS_IOC_CALLBACK on a client fd: the client uses (and starts, if
+ * it is the first) its netns's callback service, a TCP listener in that
+ * netns serving program SUNRPC_NS_CB_PROG; the ioctl returns its port.
+ * The service stops when the last client using it is closed.
+ */
+#define SUNRPC_NS_CB_PROG	0x20000098
+#define SUNRPC_NS_CB_VERS	1
+#define SUNRPC_NS_CB_NULL	0
+#define SUNRPC_NS_CB_WHOAMI	1	/* result: string "netns <inum>" */
+
 #define SUNRPC_NS_IOC_MAGIC	'R'
 #define SUNRPC_NS_IOC_CREATE	_IOW(SUNRPC_NS_IOC_MAGIC, 0x01, struct sunrpc_ns_create)
 #define SUNRPC_NS_IOC_CALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x02, struct sunrpc_ns_call)
 #define SUNRPC_NS_IOC_INFO	_IOR(SUNRPC_NS_IOC_MAGIC, 0x03, struct sunrpc_ns_info)
 #define SUNRPC_NS_IOC_RPCB	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x04, struct sunrpc_ns_rpcb)
+#define SUNRPC_NS_IOC_CALLBACK	_IO(SUNRPC_NS_IOC_MAGIC, 0x05)
 
 #endif /* _UAPI_LINUX_SUNRPC_NS_H */
