@@ -4,9 +4,10 @@
  *
  * NLM_GRANTED and NFSv4 callbacks are calls from the server to the client
  * host, so the client needs a listener in its own namespace.  Here each
- * netns gets at most one: a TCP listener made with sock_create_kern() in
- * that netns and served by one kthread, started by the first client that
- * asks (SUNRPC_NS_IOC_CALLBACK) and stopped with the last such client.  It
+ * netns gets at most one: a TCP listener (IPv4 and IPv6) made with
+ * sock_create_kern() in that netns and served by one kthread, started by
+ * the first client that asks (SUNRPC_NS_IOC_CALLBACK) and stopped with the
+ * last such client.  It
  * answers program SUNRPC_NS_CB_PROG: NULL, and WHOAMI, which names the
  * netns that answered.  Upstream's model: fs/nfs/callback.c,
  * fs/lockd/svc.c (lockd_up_net(), svc_create_xprt() per net).
@@ -15,6 +16,7 @@
 
 #include <linux/delay.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/kthread.h>
 #include <linux/net.h>
 #include <linux/seq_file.h>
@@ -131,9 +133,51 @@ static int sns_svc_thread(void *data)
 	return 0;
 }
 
+/*
+ * The listener: IPv6 with IPV6_V6ONLY off, so that servers reach it over
+ * IPv4 and IPv6 alike; plain IPv4 where the netns has no IPv6.
+ */
+static int sns_svc_listen(struct sns_svc *svc)
+{
+	struct sockaddr_storage ss = { .ss_family = AF_INET6 };
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	int len = sizeof(*sin6);
+	int err;
+
+	err = sock_create_kern(svc->net, AF_INET6, SOCK_STREAM, IPPROTO_TCP,
+			       &svc->listen);
+	if (err == -EAFNOSUPPORT) {
+		ss.ss_family = AF_INET;
+		len = sizeof(*sin);
+		err = sock_create_kern(svc->net, AF_INET, SOCK_STREAM,
+				       IPPROTO_TCP, &svc->listen);
+	}
+	if (err)
+		return err;
+	if (ss.ss_family == AF_INET6) {
+		lock_sock(svc->listen->sk);
+		svc->listen->sk->sk_ipv6only = false;
+		release_sock(svc->listen->sk);
+	}
+	sock_set_reuseaddr(svc->listen->sk);
+	svc->listen->sk->sk_rcvtimeo = HZ;
+	err = kernel_bind(svc->listen, (struct sockaddr *)&ss, len);
+	if (!err)
+		err = kernel_listen(svc->listen, 16);
+	if (!err)
+		err = kernel_getsockname(svc->listen, (struct sockaddr *)&ss);
+	if (err < 0) {
+		sock_release(svc->listen);
+		return err;
+	}
+	svc->port = ntohs(ss.ss_family == AF_INET6 ? sin6->sin6_port :
+			  sin->sin_port);
+	return 0;
+}
+
 static struct sns_svc *sns_svc_start(struct net *net)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sns_svc *svc;
 	int err;
 
@@ -142,20 +186,9 @@ static struct sns_svc *sns_svc_start(struct net *net)
 		return ERR_PTR(-ENOMEM);
 	svc->net = net;
 	spin_lock_init(&svc->lock);
-	err = sock_create_kern(net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
-			       &svc->listen);
+	err = sns_svc_listen(svc);
 	if (err)
 		goto out_free;
-	sock_set_reuseaddr(svc->listen->sk);
-	svc->listen->sk->sk_rcvtimeo = HZ;
-	err = kernel_bind(svc->listen, (struct sockaddr *)&sin, sizeof(sin));
-	if (!err)
-		err = kernel_listen(svc->listen, 16);
-	if (!err)
-		err = kernel_getsockname(svc->listen, (struct sockaddr *)&sin);
-	if (err < 0)
-		goto out_sock;
-	svc->port = ntohs(sin.sin_port);
 	svc->task = kthread_run(sns_svc_thread, svc, "sunrpc_ns_cb/%u",
 				net->ns.inum);
 	if (IS_ERR(svc->task)) {

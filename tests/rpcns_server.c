@@ -16,6 +16,12 @@
  *   proc 5 SYSERR   replies SYSTEM_ERR
  *   proc 6 CRED     string "flavor=<n> stamp=<s> machine=<m> uid=<u>
  *                   gid=<g> gids=<g1,g2,..|->" (AUTH_SYS in full)
+ *   proc 7 CALLBACK arg uint32 port: calls back the caller's address (the
+ *                   call's source) at that TCP port, as an NFS server
+ *                   calls a client's callback service: program
+ *                   0x20000098 version 1 procedure 1 (WHOAMI), AUTH_NONE;
+ *                   returns the string the callback answered, or
+ *                   "error <errno name>" when it could not be made
  *
  * Anything else: PROC_UNAVAIL, another version: PROG_MISMATCH(1, 1),
  * another program: PROG_UNAVAIL, undecodable arguments: GARBAGE_ARGS, a
@@ -72,6 +78,9 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define TEST_PROG	0x20000099u
+#define CB_PROG		0x20000098u
+#define CB_WHOAMI	1u
+#define CB_TIMEOUT_MS	3000
 #define TEST_VERS	1u
 #define PMAP_PROG	100000u
 
@@ -487,6 +496,122 @@ static void fmt_id(char *b, size_t n, bool sys, __u32 v)
 		snprintf(b, n, "-");
 }
 
+static bool read_full(int fd, void *p, size_t n)
+{
+	__u8 *b = p;
+	ssize_t k;
+
+	while (n) {
+		k = recv(fd, b, n, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		b += k;
+		n -= k;
+	}
+	return true;
+}
+
+/*
+ * One callback: a TCP connection to @peer's address at @port, a WHOAMI
+ * call of the client's callback program, its answer into @s.  Blocks for
+ * at most CB_TIMEOUT_MS per step; the tests make one callback at a time.
+ */
+static void callback_whoami(const struct peer *pe, __u32 port, char *s, size_t n)
+{
+	struct timeval tv = { CB_TIMEOUT_MS / 1000, 0 };
+	struct sockaddr_storage to;
+	socklen_t alen = sizeof(to);
+	struct wbuf w = { 0 };
+	__u8 hdr[4], *rec = NULL;
+	__u32 mark, len, v, stat;
+	const __u8 *str;
+	struct rbuf r;
+	int fd, err;
+
+	errno = 0;
+	if (pe->tcp) {
+		if (getpeername(conns[pe->conn].fd, (struct sockaddr *)&to, &alen)) {
+			snprintf(s, n, "error %s", strerrorname_np(errno));
+			return;
+		}
+	} else {
+		memcpy(&to, &pe->addr, pe->alen);
+		alen = pe->alen;
+	}
+	if (to.ss_family == AF_INET)
+		((struct sockaddr_in *)&to)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&to)->sin6_port = htons(port);
+	fd = socket(to.ss_family, SOCK_STREAM, 0);
+	if (fd < 0) {
+		snprintf(s, n, "error %s", strerrorname_np(errno));
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&to, alen))
+		goto out_errno;
+	w_u32(&w, 0);			/* the record marker, below */
+	w_u32(&w, 0x6362u);		/* xid */
+	w_u32(&w, CALL);
+	w_u32(&w, 2);
+	w_u32(&w, CB_PROG);
+	w_u32(&w, 1);
+	w_u32(&w, CB_WHOAMI);
+	w_u32(&w, 0);			/* AUTH_NONE credential and verifier */
+	w_u32(&w, 0);
+	w_u32(&w, 0);
+	w_u32(&w, 0);
+	mark = htonl(0x80000000u | (__u32)(w.len - 4));
+	memcpy(w.b, &mark, 4);
+	if (!write_all(fd, w.b, w.len))
+		goto out_errno;
+	if (!read_full(fd, hdr, 4))
+		goto out_errno;
+	memcpy(&mark, hdr, 4);
+	len = ntohl(mark) & 0x7fffffffu;
+	if (!(ntohl(mark) & 0x80000000u) || len > 4096) {
+		snprintf(s, n, "error bad record");
+		goto out;
+	}
+	rec = malloc(len ? len : 1);
+	if (!rec)
+		die("out of memory");
+	if (!read_full(fd, rec, len))
+		goto out_errno;
+	r.p = rec;
+	r.len = len;
+	r.off = 0;
+	/* xid, REPLY, MSG_ACCEPTED, verifier (flavor, empty body), SUCCESS */
+	if (!r_u32(&r, &v) || v != 0x6362u || !r_u32(&r, &v) || v != REPLY ||
+	    !r_u32(&r, &v) || v != MSG_ACCEPTED || !r_u32(&r, &v) ||
+	    !r_u32(&r, &v) || v != 0 || !r_u32(&r, &stat)) {
+		snprintf(s, n, "error bad reply");
+		goto out;
+	}
+	if (stat != SUCCESS) {
+		snprintf(s, n, "error accept_stat %u", stat);
+		goto out;
+	}
+	if (!r_opaque(&r, n - 1, &str, &len) || r.off != r.len) {
+		snprintf(s, n, "error bad result");
+		goto out;
+	}
+	memcpy(s, str, len);
+	s[len] = 0;
+	goto out;
+
+out_errno:
+	err = errno ? errno : EPIPE;
+	snprintf(s, n, "error %s", strerrorname_np(err));
+out:
+	free(rec);
+	free(w.b);
+	close(fd);
+}
+
 static void handle(const struct peer *pe, const __u8 *msg, size_t len)
 {
 	struct wbuf w = { 0 };
@@ -597,6 +722,15 @@ static void handle(const struct peer *pe, const __u8 *msg, size_t len)
 				if (!q.ngids)
 					snprintf(s + k, sizeof(s) - k, "-");
 			}
+			accepted(&w, q.xid, SUCCESS);
+			w_string(&w, s);
+			break;
+		case 7:
+			if (!r_u32(&r, &v) || r.off != r.len || !v || v > 65535) {
+				accepted(&w, q.xid, GARBAGE_ARGS);
+				break;
+			}
+			callback_whoami(pe, v, s, sizeof(s));
 			accepted(&w, q.xid, SUCCESS);
 			w_string(&w, s);
 			break;

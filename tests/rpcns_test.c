@@ -77,6 +77,7 @@
 #define P_SLEEP		4
 #define P_SYSERR	5
 #define P_CRED		6
+#define P_CALLBACK	7
 #define BADPTR		16UL	/* an address nobody maps */
 
 enum { O_NORMAL, O_DROPFIRST, O_BADXID, O_SHORT, O_BADVERF, O_HUGEREC,
@@ -252,13 +253,14 @@ static int call(int fd, __u32 proc, const void *args, __u32 args_len, void *res,
 }
 
 /* A call returning an XDR string, into s (NUL-terminated). 0 or -errno. */
-static int call_string(int fd, __u32 proc, char *s, size_t n)
+static int call_string_args(int fd, __u32 proc, const void *args, __u32 alen,
+			    char *s, size_t n)
 {
 	unsigned char res[1024];
 	__u32 len = sizeof(res), sl;
 	int r;
 
-	r = call(fd, proc, NULL, 0, res, &len);
+	r = call(fd, proc, args, alen, res, &len);
 	if (r)
 		return r;
 	if (len < 4)
@@ -269,6 +271,11 @@ static int call_string(int fd, __u32 proc, char *s, size_t n)
 	memcpy(s, res + 4, sl);
 	s[sl] = 0;
 	return 0;
+}
+
+static int call_string(int fd, __u32 proc, char *s, size_t n)
+{
+	return call_string_args(fd, proc, NULL, 0, s, n);
 }
 
 static int whoami(int fd, char *s, size_t n)
@@ -1148,6 +1155,173 @@ static void test_badinput(void)
 
 /* hold */
 
+/* callback */
+
+/* A number from /proc/net/sunrpc_ns/state (the caller's netns), or -1. */
+static long state_field(const char *key)
+{
+	FILE *f = fopen("/proc/net/sunrpc_ns/state", "r");
+	size_t kl = strlen(key);
+	char line[128];
+	long v = -1;
+
+	if (!f) {
+		fail("open /proc/net/sunrpc_ns/state: %m");
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ':')
+			v = strtol(line + kl + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static void expect_state(const char *key, long want, const char *what)
+{
+	long v = state_field(key);
+
+	CHECK(v == want, "%s: %s %ld, want %ld", what, key, v, want);
+}
+
+/* SUNRPC_NS_IOC_CALLBACK: the port of the client's netns's listener. */
+static int cb_port(int fd, const char *what)
+{
+	int r = ioctl(fd, SUNRPC_NS_IOC_CALLBACK);
+
+	if (r <= 0 || r > 65535) {
+		fail("%s: CALLBACK: %s (%d)", what, ename(r < 0 ? -errno : 0), r);
+		return -1;
+	}
+	return r;
+}
+
+/* The server calls back the client's host at @port: what answered, in s. */
+static void ask_callback(int fd, int port, char *s, size_t n, const char *what)
+{
+	unsigned char arg[4] = { 0, 0, port >> 8, port & 0xff };
+	int r;
+
+	r = call_string_args(fd, P_CALLBACK, arg, sizeof(arg), s, n);
+	if (r) {
+		fail("%s: CALLBACK call: %s", what, ename(r));
+		snprintf(s, n, "call failed");
+	}
+}
+
+/*
+ * The callback service: one listener per netns, started by the first
+ * client that asks and stopped with the last; a server in A that calls
+ * back reaches A's listener (over IPv4 and IPv6), never B's, and B's
+ * listener answers with B's netns.
+ */
+static void test_callback(void)
+{
+	struct copts tcp = { .proto = IPPROTO_TCP };
+	struct copts udp = { .proto = IPPROTO_UDP };
+	struct copts tcp6 = { .proto = IPPROTO_TCP, .addr = addr6 };
+	unsigned long ina = net_inum(), inb;
+	char s[256], want_a[64], want_b[64];
+	int a1, a2, a3, a4, b1, pa, pb, pa2, home;
+
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		return fail("open /proc/self/ns/net: %m");
+	snprintf(want_a, sizeof(want_a), "netns %lu", ina);
+	expect_state("callback_port", 0, "callback: before any client asks");
+	a1 = client("callback: A tcp", &tcp);
+	a2 = client("callback: A udp", &udp);
+	a3 = client("callback: A tcp6", &tcp6);
+	if (a1 < 0 || a2 < 0 || a3 < 0)
+		goto out;
+	expect_state("callback_port", 0, "callback: clients that did not ask");
+	pa = cb_port(a1, "callback: A tcp");
+	if (pa < 0)
+		goto out;
+	expect_state("callback_port", pa, "callback: A started");
+	expect_state("callback_users", 1, "callback: A started");
+	CHECK(cb_port(a2, "callback: A udp") == pa, "callback: a second listener in A");
+	CHECK(cb_port(a1, "callback: A tcp again") == pa, "callback: A's port moved");
+	expect_state("callback_users", 2, "callback: two clients, one asked twice");
+
+	/* rpcAs calls back over IPv4 (TCP and UDP calls) and IPv6. */
+	ask_callback(a1, pa, s, sizeof(s), "callback: A tcp");
+	CHECK(!strcmp(s, want_a), "callback: A tcp reached \"%s\", want \"%s\"", s, want_a);
+	ask_callback(a2, pa, s, sizeof(s), "callback: A udp");
+	CHECK(!strcmp(s, want_a), "callback: A udp reached \"%s\", want \"%s\"", s, want_a);
+	ask_callback(a3, pa, s, sizeof(s), "callback: A tcp6");
+	CHECK(!strcmp(s, want_a), "callback: A over IPv6 reached \"%s\", want \"%s\"",
+	      s, want_a);
+	CHECK(state_field("callback_calls") >= 3, "callback: A's listener counted %ld calls",
+	      state_field("callback_calls"));
+	close(a2);
+	a2 = -1;
+	expect_state("callback_users", 1, "callback: A after one client closed");
+	expect_state("callback_port", pa, "callback: A after one client closed");
+
+	/* B: its own listener, reached by B's server only. */
+	if (enter_net(nsb))
+		goto out;
+	inb = net_inum();
+	snprintf(want_b, sizeof(want_b), "netns %lu", inb);
+	expect_state("callback_port", 0, "callback: B before any client asks");
+	b1 = client("callback: B tcp", &tcp);
+	if (b1 < 0)
+		goto out;
+	pb = cb_port(b1, "callback: B tcp");
+	if (pb > 0) {
+		expect_state("callback_port", pb, "callback: B started");
+		ask_callback(b1, pb, s, sizeof(s), "callback: B");
+		CHECK(!strcmp(s, want_b), "callback: B reached \"%s\", want \"%s\"", s, want_b);
+		/* A's server asked for B's port calls A's host: never B. */
+		ask_callback(a1, pb, s, sizeof(s), "callback: A asked for B's port");
+		CHECK(pb == pa ? !strcmp(s, want_a) : !strcmp(s, "error ECONNREFUSED"),
+		      "callback: A's server at B's port %d (A's %d) got \"%s\"", pb, pa, s);
+		ask_callback(b1, pa, s, sizeof(s), "callback: B asked for A's port");
+		CHECK(pb == pa ? !strcmp(s, want_b) : !strcmp(s, "error ECONNREFUSED"),
+		      "callback: B's server at A's port %d (B's %d) got \"%s\"", pa, pb, s);
+	}
+	close(b1);
+	expect_state("callback_port", 0, "callback: B after its client closed");
+	expect_state("callback_users", 0, "callback: B after its client closed");
+	/* B's stopping leaves A's alone. */
+	ask_callback(a3, pa, s, sizeof(s), "callback: A after B stopped");
+	CHECK(!strcmp(s, want_a), "callback: A after B stopped: \"%s\"", s);
+
+	if (setns(home, CLONE_NEWNET)) {
+		fail("setns back to A: %m");
+		goto out;
+	}
+	close(a1);
+	a1 = -1;
+	expect_state("callback_port", pa, "callback: A with one client left");
+	close(a3);
+	a3 = -1;
+	expect_state("callback_port", 0, "callback: A after its last client");
+	expect_state("callback_users", 0, "callback: A after its last client");
+	/* Nothing listens in A now; a new client that asks starts it again. */
+	a4 = client("callback: A again", &tcp);
+	if (a4 >= 0) {
+		ask_callback(a4, pa, s, sizeof(s), "callback: A stopped");
+		CHECK(!strcmp(s, "error ECONNREFUSED"),
+		      "callback: A's stopped listener answered \"%s\"", s);
+		pa2 = cb_port(a4, "callback: A again");
+		if (pa2 > 0) {
+			ask_callback(a4, pa2, s, sizeof(s), "callback: A restarted");
+			CHECK(!strcmp(s, want_a), "callback: A restarted: \"%s\"", s);
+		}
+		close(a4);
+		expect_state("callback_port", 0, "callback: A at the end");
+	}
+out:
+	if (a1 >= 0)
+		close(a1);
+	if (a2 >= 0)
+		close(a2);
+	if (a3 >= 0)
+		close(a3);
+	close(home);
+}
+
 static void test_hold(void)
 {
 	struct copts o = { .proto = hold_proto, .auth = SUNRPC_NS_AUTH_SYS };
@@ -1196,7 +1370,8 @@ int main(int argc, char **argv)
 		{ "hostile", test_hostile }, { "retrans", test_retrans },
 		{ "scm", test_scm }, { "setns", test_setns },
 		{ "reconnect", test_reconnect }, { "uts", test_uts },
-		{ "badinput", test_badinput }, { "hold", test_hold },
+		{ "badinput", test_badinput }, { "callback", test_callback },
+		{ "hold", test_hold },
 	};
 	unsigned int i;
 	int opt;
@@ -1241,7 +1416,7 @@ int main(int argc, char **argv)
 	}
 usage:
 	fprintf(stderr,
-		"usage: %s hostile|retrans|scm|setns|reconnect|uts|badinput|hold\n"
+		"usage: %s hostile|retrans|scm|setns|reconnect|uts|badinput|callback|hold\n"
 		"       [-s ADDR] [-S ADDR6] [-p BASE] [-b NETNS_B] [-t udp|tcp] [-x NETNS]\n",
 		argv[0]);
 	return 2;

@@ -396,7 +396,7 @@ ip netns exec rpcAs rpcinfo 127.0.0.1 | sed 's/^/    /'
 run_sh null
 run_sh rpcbind
 run_sh isolation
-for c in hostile retrans scm setns reconnect uts badinput; do
+for c in hostile retrans scm setns reconnect uts badinput callback; do
 	run_c $c
 done
 run_sh proc
