@@ -122,7 +122,7 @@ static int sns_send(struct sns_clnt *clnt, const u8 *msg, size_t len)
 
 /* Receive into @buf (all @len bytes if @all) before the deadline. */
 int sns_recv(struct socket *sock, void *buf, size_t len,
-		    unsigned long deadline, bool all)
+	     unsigned long deadline, bool all)
 {
 	size_t got = 0;
 
