@@ -91,6 +91,8 @@ for f in "$vmout"/test-*.log; do
 	grep -q "^not ok $(basename "$f" .log | sed 's/^test-//')$" "$vmout/results" &&
 		{ echo "--- $(basename "$f")"; tail -n 30 "$f"; }
 done
+grep -q '^not ok modules-unloaded$' "$vmout/results" 2>/dev/null &&
+	{ echo "--- left loaded"; sed 's/^/    /' "$vmout/left-loaded"; }
 grep -q 'kmemleak not available' "$vmout/kmemleak" 2>/dev/null &&
 	echo "not ok x86_64-kmemleak-available" | record
 scan_log x86_64-kernel-log "$vmout/console.log" "$vmout/dmesg" "$vmout/kmemleak"

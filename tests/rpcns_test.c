@@ -1086,7 +1086,7 @@ static void test_badinput(void)
 	cl.args_len = len;
 	cl.res_len = 8;
 	expect_ioctl(fd, SUNRPC_NS_IOC_CALL, &cl, -EMSGSIZE, "ECHO 100 into 8 bytes");
-	cl.res_len = sizeof(res);
+	cl.res_len = len + 64;	/* room enough: only the pointer is bad */
 	cl.res = BADPTR;
 	expect_ioctl(fd, SUNRPC_NS_IOC_CALL, &cl, -EFAULT, "result to a bad pointer");
 	free(big);
@@ -1242,6 +1242,8 @@ static void test_callback(void)
 	CHECK(cb_port(a2, "callback: A udp") == pa, "callback: a second listener in A");
 	CHECK(cb_port(a1, "callback: A tcp again") == pa, "callback: A's port moved");
 	expect_state("callback_users", 2, "callback: two clients, one asked twice");
+	CHECK(cb_port(a3, "callback: A tcp6") == pa, "callback: a third listener in A");
+	expect_state("callback_users", 3, "callback: three clients asked");
 
 	/* rpcAs calls back over IPv4 (TCP and UDP calls) and IPv6. */
 	ask_callback(a1, pa, s, sizeof(s), "callback: A tcp");
@@ -1255,7 +1257,7 @@ static void test_callback(void)
 	      state_field("callback_calls"));
 	close(a2);
 	a2 = -1;
-	expect_state("callback_users", 1, "callback: A after one client closed");
+	expect_state("callback_users", 2, "callback: A after one client closed");
 	expect_state("callback_port", pa, "callback: A after one client closed");
 
 	/* B: its own listener, reached by B's server only. */
@@ -1294,6 +1296,7 @@ static void test_callback(void)
 	close(a1);
 	a1 = -1;
 	expect_state("callback_port", pa, "callback: A with one client left");
+	expect_state("callback_users", 1, "callback: A with one client left");
 	close(a3);
 	a3 = -1;
 	expect_state("callback_port", 0, "callback: A after its last client");

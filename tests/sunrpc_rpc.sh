@@ -174,7 +174,10 @@ case_rpcbind() {
 	expect_port "$BASE" rpcA -s 10.0.0.3 getport 0x20000099 1
 	expect_port "$BASE" rpcA -s 10.0.0.3 getport 0x20000099 1 tcp
 	expect_port "$BASE" rpcA -s 10.0.0.3 -t tcp getport "$PROG" 1 udp
-	expect_port 0 rpcA -s 10.0.0.3 getport 0x20000099 2
+	# rpcbind answers GETPORT by program and protocol: a version it does
+	# not have still gets the program's port (rpcbind's find_service()),
+	# and the server itself answers PROG_MISMATCH.
+	expect_port "$BASE" rpcA -s 10.0.0.3 getport 0x20000099 2
 	expect_port 0 rpcA -s 10.0.0.3 getport 0x20000077 1
 	expect_port 111 rpcA -s 10.0.0.3 getport 100000 2 tcp
 	expect_port "$BASE" rpcA -s 10.0.0.3 getaddr 0x20000099 1
