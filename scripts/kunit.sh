@@ -34,6 +34,10 @@ stray=$(find "$NSMODS_ROOT" -path "$NSMODS_ROOT/.git" -prune -o \
 [ -z "$stray" ] || die "build objects in the checkout ($stray): run 'make clean'"
 
 mkdir -p "$bdir"
+# Another checkout may have been linked in last: make never rebuilds an
+# object whose source is older than it, so ours are always rebuilt (ccache
+# makes that cheap) and never taken from the other checkout's build.
+rm -rf "$bdir/drivers/nsmods"
 cd "$src"
 python3 tools/testing/kunit/kunit.py run --arch=um --build_dir="$bdir" \
 	--kunitconfig="$NSMODS_ROOT/kunit/.kunitconfig" \
