@@ -62,7 +62,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1536 -nographic
 
 if [ "$mode" = test ]; then
 	# No console input; the whole console goes to a file for the log scan.
-	timeout 1500 "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 ||
+	timeout 2700 "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 ||
 		log "qemu exited with $?"
 else
 	"${qemu[@]}"
