@@ -602,7 +602,7 @@ static void sns_test_gss_parse(struct kunit *test)
 		"seq=01 ok\n", "seq=-1 ok\n", "seq=+1 ok\n", "SEQ=1 ok\n",
 		"seq=1\n", "seq=4294967296 ok\n", "seq=1 o\tk\n",
 		"seq=1 ok\n\n", "seq=1 ok\nx\n", "seq=1 \x7f\n",
-		"seq=99999999999 ok\n",
+		"seq=99999999999 ok\n", "seq=1\n x\n",
 	};
 	char answer[8];
 	u32 seq;

@@ -65,6 +65,21 @@ static void sns_upcall_put(struct sns_upcall *up)
 		kfree(up);
 }
 
+/* 1 to @room - 1 decimal digits, copied to @num with a NUL. */
+static bool sns_digits(const char *s, size_t len, char *num, size_t room)
+{
+	size_t i;
+
+	if (!len || len >= room)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isdigit(s[i]))
+			return false;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return true;
+}
+
 static bool sns_printable(const char *s, size_t len)
 {
 	size_t i;
@@ -104,11 +119,8 @@ int sns_gss_parse(const char *buf, size_t len, u32 *seq, char *answer,
 	if (!sp)
 		return -EINVAL;
 	n = sp - buf;
-	if (!n || n >= sizeof(num) || (buf[0] == '0' && n > 1))
-		return -EINVAL;
-	memcpy(num, buf, n);
-	num[n] = '\0';
-	if (!isdigit(num[0]) || kstrtou32(num, 10, seq))
+	if (!sns_digits(buf, n, num, sizeof(num)) || (buf[0] == '0' && n > 1) ||
+	    kstrtou32(num, 10, seq))
 		return -EINVAL;
 	buf += n + 1;
 	len -= n + 1;
@@ -462,11 +474,8 @@ int sns_hc_parse(const char *buf, size_t len, struct sns_hc_reply *r)
 		return -EINVAL;
 	}
 
-	if (tlen[2] >= sizeof(num) || !isdigit(tok[2][0]))
-		return -EINVAL;
-	memcpy(num, tok[2], tlen[2]);
-	num[tlen[2]] = '\0';
-	if (kstrtou32(num, 10, &r->ttl) || !r->ttl || r->ttl > SNS_HC_TTL_MAX)
+	if (!sns_digits(tok[2], tlen[2], num, sizeof(num)) ||
+	    kstrtou32(num, 10, &r->ttl) || !r->ttl || r->ttl > SNS_HC_TTL_MAX)
 		return -EINVAL;
 	return 0;
 }
