@@ -29,6 +29,7 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
@@ -723,19 +724,24 @@ static int fowner_open(struct inode *inode, struct file *file)
 	return file->private_data ? 0 : -ENXIO;
 }
 
-static ssize_t fowner_read(struct file *file, char __user *buf, size_t len,
-			   loff_t *ppos)
+static ssize_t fowner_read(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct fowner *fo = file->private_data;
+	struct fowner *fo = iocb->ki_filp->private_data;
+	size_t len = strlen(fo->text);
+	size_t n;
 
-	return simple_read_from_buffer(buf, len, ppos, fo->text,
-				       strlen(fo->text));
+	if (iocb->ki_pos >= len)
+		return 0;
+	n = copy_to_iter(fo->text + iocb->ki_pos, len - iocb->ki_pos, to);
+	iocb->ki_pos += n;
+	return n;
 }
 
+/* read_iter, so that kernel_read() works on it. */
 static const struct file_operations fowner_fops = {
-	.owner	= THIS_MODULE,
-	.open	= fowner_open,
-	.read	= fowner_read,
+	.owner		= THIS_MODULE,
+	.open		= fowner_open,
+	.read_iter	= fowner_read,
 };
 
 static void fowner_del_action(void *p)

@@ -30,6 +30,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 #include <kunit/visibility.h>
 #include <net/net_namespace.h>
@@ -315,7 +316,7 @@ static int sns_info_release(struct inode *inode, struct file *file)
 static const struct file_operations sns_info_fops = {
 	.owner		= THIS_MODULE,
 	.open		= sns_info_open,
-	.read		= seq_read,
+	.read_iter	= seq_read_iter,
 	.llseek		= seq_lseek,
 	.release	= sns_info_release,
 };
@@ -603,10 +604,25 @@ static int sns_hc_open(struct inode *inode, struct file *file)
 	return file->private_data ? 0 : -ENXIO;
 }
 
-static ssize_t sns_hc_channel_read(struct file *file, char __user *buf,
-				   size_t len, loff_t *ppos)
+/* Whole lines from a user or kernel (kernel_write()) buffer. */
+static char *sns_hc_copy_in(struct iov_iter *from, size_t len)
 {
+	char *buf = kmalloc(len, GFP_KERNEL);
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	if (!copy_from_iter_full(buf, len, from)) {
+		kfree(buf);
+		return ERR_PTR(-EFAULT);
+	}
+	return buf;
+}
+
+static ssize_t sns_hc_channel_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
 	struct sns_hcache *hc = file->private_data;
+	size_t len = iov_iter_count(to);
 	char line[SNS_HC_NAME_MAX + 2];
 	struct sns_hreq *req;
 	size_t n;
@@ -628,7 +644,8 @@ static ssize_t sns_hc_channel_read(struct file *file, char __user *buf,
 		spin_unlock(&hc->lock);
 		if (req)
 			break;
-		if (file->f_flags & O_NONBLOCK)
+		if ((file->f_flags & O_NONBLOCK) ||
+		    (iocb->ki_flags & IOCB_NOWAIT))
 			return -EAGAIN;
 		if (wait_event_interruptible(hc->readers,
 					     !list_empty(&hc->reqs)))
@@ -636,15 +653,15 @@ static ssize_t sns_hc_channel_read(struct file *file, char __user *buf,
 	}
 	snprintf(line, sizeof(line), "%s\n", req->name);
 	kfree(req);
-	if (copy_to_user(buf, line, n))
+	if (copy_to_iter(line, n, to) != n)
 		return -EFAULT;
 	return n;
 }
 
-static ssize_t sns_hc_channel_write(struct file *file, const char __user *ubuf,
-				    size_t len, loff_t *ppos)
+static ssize_t sns_hc_channel_write(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct sns_hcache *hc = file->private_data;
+	struct sns_hcache *hc = iocb->ki_filp->private_data;
+	size_t len = iov_iter_count(from);
 	struct sns_hentry *e, *old, *tmp;
 	struct sns_hc_reply r;
 	time64_t now;
@@ -656,7 +673,7 @@ static ssize_t sns_hc_channel_write(struct file *file, const char __user *ubuf,
 				    hc->net->ns.inum, len);
 		return -EINVAL;
 	}
-	buf = memdup_user(ubuf, len);
+	buf = sns_hc_copy_in(from, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	err = sns_hc_parse(buf, len, &r);
@@ -717,8 +734,8 @@ static __poll_t sns_hc_channel_poll(struct file *file, poll_table *wait)
 static const struct file_operations sns_hc_channel_fops = {
 	.owner		= THIS_MODULE,
 	.open		= sns_hc_open,
-	.read		= sns_hc_channel_read,
-	.write		= sns_hc_channel_write,
+	.read_iter	= sns_hc_channel_read,
+	.write_iter	= sns_hc_channel_write,
 	.poll		= sns_hc_channel_poll,
 	.llseek		= noop_llseek,
 };
@@ -757,7 +774,7 @@ static int sns_hc_content_open(struct inode *inode, struct file *file)
 static const struct file_operations sns_hc_content_fops = {
 	.owner		= THIS_MODULE,
 	.open		= sns_hc_content_open,
-	.read		= seq_read,
+	.read_iter	= seq_read_iter,
 	.llseek		= seq_lseek,
 	.release	= single_release,
 };
@@ -775,16 +792,16 @@ static void sns_hc_drop_all(struct sns_hcache *hc)
 }
 
 /* flush: writing a decimal number (a time, as upstream's) drops all. */
-static ssize_t sns_hc_flush_write(struct file *file, const char __user *ubuf,
-				  size_t len, loff_t *ppos)
+static ssize_t sns_hc_flush_write(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct sns_hcache *hc = file->private_data;
+	struct sns_hcache *hc = iocb->ki_filp->private_data;
+	size_t len = iov_iter_count(from);
 	char buf[24];
 	u64 v;
 
 	if (!len || len >= sizeof(buf))
 		goto bad;
-	if (copy_from_user(buf, ubuf, len))
+	if (!copy_from_iter_full(buf, len, from))
 		return -EFAULT;
 	buf[len] = '\0';
 	if (!isdigit(buf[0]) || kstrtou64(buf, 10, &v))
@@ -803,7 +820,7 @@ bad:
 static const struct file_operations sns_hc_flush_fops = {
 	.owner		= THIS_MODULE,
 	.open		= sns_hc_open,
-	.write		= sns_hc_flush_write,
+	.write_iter	= sns_hc_flush_write,
 	.llseek		= noop_llseek,
 };
 
