@@ -21,7 +21,7 @@
  *        (EMSGSIZE), then answer "fixed"
  *   cached CHANNEL NAME=ADDR...
  *        a host cache helper: answer requests read from CHANNEL for the
- *        names given ("NAME ADDR 60"), print "served NAME" for each;
+ *        names given ("NAME ADDR 3600"), print "served NAME" for each;
  *        unknown names get no answer; runs until killed
  *   badcache CHANNEL FLUSH
  *        hostile writes to CHANNEL and FLUSH: each must fail with EINVAL
@@ -310,7 +310,7 @@ static int mode_cached(int argc, char **argv)
 
 			if (l != strlen(line) || strncmp(argv[i], line, l))
 				continue;
-			snprintf(out, sizeof(out), "%s %s 60\n", line,
+			snprintf(out, sizeof(out), "%s %s 3600\n", line,
 				 argv[i] + l + 1);
 			expect_write(fd, out, strlen(out), 0, "answer");
 			break;
