@@ -71,7 +71,7 @@ static const char *ename(int e)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: rpcpipe_test hold|gssd|baddown|cached|badcache ARGS...\n");
+	fprintf(stderr, "usage: rpcpipe_test MODE ARGS... (see the source)\n");
 	return 2;
 }
 
@@ -145,8 +145,8 @@ static int mode_hold(int argc, char **argv)
 		unsigned int ms;
 
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "upcall %u", &ms) != 1 ||
-		    !(text = strchr(line + 7, ' '))) {
+		text = strlen(line) > 7 ? strchr(line + 7, ' ') : NULL;
+		if (sscanf(line, "upcall %u", &ms) != 1 || !text) {
 			printf("error bad command: %s\n", line);
 			fflush(stdout);
 			continue;
@@ -230,7 +230,7 @@ static int mode_gssd(int argc, char **argv)
 static int mode_baddown(int argc, char **argv)
 {
 	static const char *const bad[] = {
-		"seq=%u fixed", "seq=%u\n", "seq=%u \n", "seq=x%u fixed\n",
+		"seq=%u fixed", "seq=%u\n", "seq=%u\x20\n", "seq=x%u fixed\n",
 		"seq=0%u fixed\n", "seq=-%u fixed\n", "SEQ=%u fixed\n",
 		"seq=%u fi\txed\n", "seq=%u fixed\n\n", "%u fixed\n",
 		"seq=%u  \x01\n", "\n",
@@ -324,7 +324,7 @@ static int mode_badcache(int argc, char **argv)
 {
 	static const char *const bad[] = {
 		"\n", "h 10.0.0.1 60", "h 10.0.0.1 60\n\n",
-		"h  10.0.0.1 60\n", "h 10.0.0.1 60 \n", "h 10.0.0.1\n",
+		"h  10.0.0.1 60\n", "h 10.0.0.1 60\x20\n", "h 10.0.0.1\n",
 		"h 10.0.0.1 0\n", "h 10.0.0.1 604801\n", "h 10.0.0.1 -5\n",
 		"h 10.0.0.256 60\n", "h 10.0.0 60\n", "h fd00:::1 60\n",
 		"h/x 10.0.0.1 60\n", ".h 10.0.0.1 60\n", "h\t10.0.0.1 60\n",
