@@ -71,7 +71,7 @@ static const char *ename(int e)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: rpcpipe_test MODE ARGS... (see the source)\n");
+	fprintf(stderr, "rpcpipe_test MODE ARGS... (modes: see the source)\n");
 	return 2;
 }
 
