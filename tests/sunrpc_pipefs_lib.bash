@@ -28,6 +28,12 @@ loaded() { grep -q "^$1 " /proc/modules; }
 nsinum() { stat -L -c %i "/run/netns/$1"; }
 in_ns() { nsenter --net="/run/netns/$1" "${@:2}"; }
 
+# Forks are slow in the TCG guest: the waits and line checks below use
+# shell builtins only.  nap sleeps 0.1 s reading a FIFO nobody writes.
+mkfifo "$W/nap"
+exec {nap_fd}<>"$W/nap"
+nap() { read -r -t 0.1 -u "$nap_fd" _; true; }
+
 # Wait up to $1 seconds for the command after it to succeed.
 wait_for() {
 	local n=$(($1 * 10))
@@ -35,8 +41,23 @@ wait_for() {
 	while ! "$@"; do
 		n=$((n - 1))
 		[ $n -gt 0 ] || return 1
-		sleep 0.1
+		nap
 	done
+}
+
+# Does file $2 have a line starting with $1?
+has_line() {
+	local l
+	while IFS= read -r l; do
+		[[ $l == "$1"* ]] && return 0
+	done <"$2"
+	return 1
+}
+# Number of lines of file $1.
+nlines() {
+	local a
+	mapfile -t a <"$1"
+	echo "${#a[@]}"
 }
 
 # Client holders: hold NAME NETNS [rpcpipe_test hold options]; its stdin
@@ -50,18 +71,26 @@ hold() {
 	holder_pid[$name]=$!
 	exec {fd}>"$W/$name.in"
 	holder_fd[$name]=$fd
-	wait_for 20 grep -q '^ready \|^error ' "$W/$name.out" || return 1
-	grep -q '^ready ' "$W/$name.out"
+	wait_for 20 ready_or_error "$W/$name.out" || return 1
+	has_line "ready " "$W/$name.out"
 }
-hid() { sed -n 's/^ready \([0-9a-f]*\) .*/\1/p' "$W/$1.out"; }
-lines_gt() { [ "$(wc -l <"$1")" -gt "$2" ]; }
+ready_or_error() { has_line "ready " "$1" || has_line "error " "$1"; }
+# The id (hex) of holder $1.
+hid() {
+	local l
+	read -r l <"$W/$1.out"
+	l=${l#ready }
+	echo "${l%% *}"
+}
+lines_gt() { [ "$(nlines "$1")" -gt "$2" ]; }
 # Say $2 to holder $1 and wait for its next line of output.
 ask() {
-	local n
-	n=$(wc -l <"$W/$1.out")
+	local n a
+	n=$(nlines "$W/$1.out")
 	echo "$2" >&"${holder_fd[$1]}"
 	wait_for 30 lines_gt "$W/$1.out" "$n" || return 1
-	tail -n 1 "$W/$1.out"
+	mapfile -t a <"$W/$1.out"
+	echo "${a[-1]}"
 }
 unhold() {
 	local fd=${holder_fd[$1]}
