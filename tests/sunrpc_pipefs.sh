@@ -49,7 +49,7 @@ case_info() {
 case_gssd() {
 	local a out g
 	a=$(hid A1)
-	in_ns pfA "$prog" gssd "$W/mA/nfs/clnt$a/gssd" 2 "ok:" >"$W/gssd.out" 2>&1 &
+	ns_exec pfA "$prog" gssd "$W/mA/nfs/clnt$a/gssd" 2 "ok:" >"$W/gssd.out" 2>&1 &
 	g=$!
 	out=$(ask A1 "upcall 20000 mech=krb5 uid=0 service=*")
 	[ "$out" = "answer ok:mech=krb5 uid=0 service=*" ] || cfail "upcall 1: $out"
@@ -62,7 +62,7 @@ case_gssd() {
 	[ "$out" = "error ETIMEDOUT" ] || cfail "upcall with no gssd: $out"
 	# Bad downcalls: refused and logged; the waiter still gets its answer.
 	mark
-	in_ns pfA "$prog" baddown "$W/mA/nfs/clnt$a/gssd" >"$W/baddown.out" 2>&1 &
+	ns_exec pfA "$prog" baddown "$W/mA/nfs/clnt$a/gssd" >"$W/baddown.out" 2>&1 &
 	g=$!
 	out=$(ask A1 "upcall 20000 check")
 	[ "$out" = "answer fixed" ] || cfail "upcall with bad downcalls: $out"

@@ -18,7 +18,7 @@ case_cache() {
 		[ -f "$h/$f" ] || cfail "no $f in A's cache dir"
 	done
 	[ -z "$(cat "$h/content")" ] || cfail "A's cache not empty: $(cat "$h/content")"
-	in_ns pfA "$prog" cached "$h/channel" srvA=10.0.0.3 srv6=fd00::3 \
+	ns_exec pfA "$prog" cached "$h/channel" srvA=10.0.0.3 srv6=fd00::3 \
 		>"$W/cached.out" 2>&1 &
 	c=$!
 	pids+=("$c")

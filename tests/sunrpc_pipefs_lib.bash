@@ -21,12 +21,22 @@ cbad=0
 W=$(mktemp -d /tmp/sunrpc_pipefs.XXXXXX)
 pids=()
 nets="pfA pfB pfC"
+declare -A holder_fd holder_pid
 
 fail() { echo "FAIL: $*"; bad=1; }
 cfail() { echo "FAIL: $*"; cbad=1; }
 loaded() { grep -q "^$1 " /proc/modules; }
 nsinum() { stat -L -c %i "/run/netns/$1"; }
-in_ns() { nsenter --net="/run/netns/$1" "${@:2}"; }
+# Become "${@:2}" run in netns $1, without the holders' stdin (so that
+# each holder gets EOF when we close it, whatever else runs): for
+# background jobs ("ns_exec ... &" forks once, no shell stays around).
+ns_exec() {
+	local f
+	for f in "${holder_fd[@]}"; do exec {f}>&-; done
+	exec nsenter --net="/run/netns/$1" "${@:2}"
+}
+# The same in the foreground.
+in_ns() { (ns_exec "$@"); }
 
 # Forks are slow in the TCG guest: the waits and line checks below use
 # shell builtins only.  nap sleeps 0.1 s reading a FIFO nobody writes.
@@ -48,6 +58,7 @@ wait_for() {
 # Does file $2 have a line starting with $1?
 has_line() {
 	local l
+	[ -e "$2" ] || return 1
 	while IFS= read -r l; do
 		[[ $l == "$1"* ]] && return 0
 	done <"$2"
@@ -62,12 +73,11 @@ nlines() {
 
 # Client holders: hold NAME NETNS [rpcpipe_test hold options]; its stdin
 # is fd of $W/NAME.in (kept open in holder_fd[NAME]), output $W/NAME.out.
-declare -A holder_fd holder_pid
 hold() {
 	local name=$1 ns=$2 fd
 	shift 2
 	mkfifo "$W/$name.in"
-	in_ns "$ns" "$prog" hold "$@" <"$W/$name.in" >"$W/$name.out" 2>&1 &
+	ns_exec "$ns" "$prog" hold "$@" <"$W/$name.in" >"$W/$name.out" 2>&1 &
 	holder_pid[$name]=$!
 	exec {fd}>"$W/$name.in"
 	holder_fd[$name]=$fd
@@ -92,10 +102,18 @@ ask() {
 	mapfile -t a <"$W/$1.out"
 	echo "${a[-1]}"
 }
+# Close holder $1's stdin: it exits, closing its client (killed if it has
+# not after 5 s).
+holder_gone() {
+	local state
+	read -r _ _ state _ 2>/dev/null <"/proc/$1/stat" || return 0
+	[ "$state" = Z ]
+}
 unhold() {
-	local fd=${holder_fd[$1]}
+	local fd=${holder_fd[$1]} pid=${holder_pid[$1]}
 	exec {fd}>&-
-	wait "${holder_pid[$1]}" 2>/dev/null
+	wait_for 5 holder_gone "$pid" || kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	unset "holder_fd[$1]" "holder_pid[$1]"
 }
 
@@ -158,6 +176,7 @@ sns_pipefs_setup() {
 # Everything closed: no client directory is left in any superblock.
 sns_pipefs_finish() {
 	local h p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	for h in "${!holder_fd[@]}"; do unhold "$h"; done
 	for p in "$W"/m*; do
 		mountpoint -q "$p" || continue
