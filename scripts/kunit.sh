@@ -34,6 +34,14 @@ stray=$(find "$NSMODS_ROOT" -path "$NSMODS_ROOT/.git" -prune -o \
 [ -z "$stray" ] || die "build objects in the checkout ($stray): run 'make clean'"
 
 mkdir -p "$bdir"
+# The build directory is shared by checkouts (it is keyed by config only),
+# and make trusts mtimes: objects another checkout built after this one's
+# sources last changed would be taken as up to date.  When the checkout
+# changes, drop our objects (ccache makes their rebuild cheap).
+if [ "$(cat "$bdir/.nsmods-checkout" 2>/dev/null)" != "$NSMODS_ROOT" ]; then
+	rm -rf "$bdir/drivers/nsmods"
+	echo "$NSMODS_ROOT" >"$bdir/.nsmods-checkout"
+fi
 cd "$src"
 python3 tools/testing/kunit/kunit.py run --arch=um --build_dir="$bdir" \
 	--kunitconfig="$NSMODS_ROOT/kunit/.kunitconfig" \
