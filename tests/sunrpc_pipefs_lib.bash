@@ -156,6 +156,8 @@ run_sh() {
 # Load, make the namespaces, the first holders and the mounts.
 sns_pipefs_setup() {
 	[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
+	# Left by an earlier test that failed: start afresh.
+	loaded sunrpc_ns && { rmmod sunrpc_ns || { echo "FAIL: rmmod old sunrpc_ns"; exit 1; }; }
 	loaded nsmods_pipefs || insmod "$pko" || { echo "FAIL: insmod $pko"; exit 1; }
 	insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
 	for n in $nets; do
