@@ -4,7 +4,7 @@
  * the namespace reference a superblock holds, the notifier chain (events,
  * replay for late subscribers, a refusing subscriber), the get/put helpers
  * racing an umount, directories made on mount, and pipes: queueing,
- * reading, downcalls, timeouts, release and removal.
+ * reading, downcalls, timeouts, release and removal; regular files.
  *
  * Superblocks come from internal mounts (nspipefs_test_mount(), exported
  * for KUnit only): their last mntput() tears the superblock down at once.
@@ -29,6 +29,7 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
@@ -698,6 +699,153 @@ static void pipefs_pipe_del_while_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->releases, 1);
 }
 
+/* A regular file owner: counts opens, refuses while @going. */
+struct fowner {
+	struct nspipefs_dir dir;
+	struct nspipefs_file file;
+	int gets;
+	bool going;
+	char text[8];
+};
+
+static bool fowner_get(void *p)
+{
+	struct fowner *fo = p;
+
+	if (fo->going)
+		return false;
+	fo->gets++;
+	return true;
+}
+
+static int fowner_open(struct inode *inode, struct file *file)
+{
+	file->private_data = nspipefs_file_private(inode, fowner_get);
+	return file->private_data ? 0 : -ENXIO;
+}
+
+static ssize_t fowner_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct fowner *fo = iocb->ki_filp->private_data;
+	size_t len = strlen(fo->text);
+	size_t n;
+
+	if (iocb->ki_pos >= len)
+		return 0;
+	n = copy_to_iter(fo->text + iocb->ki_pos, len - iocb->ki_pos, to);
+	iocb->ki_pos += n;
+	return n;
+}
+
+/* read_iter, so that kernel_read() works on it. */
+static const struct file_operations fowner_fops = {
+	.owner		= THIS_MODULE,
+	.open		= fowner_open,
+	.read_iter	= fowner_read,
+};
+
+static void fowner_del_action(void *p)
+{
+	struct fowner *fo = p;
+
+	nspipefs_file_del(&fo->file);
+	nspipefs_dir_del(&fo->dir);
+}
+
+static struct file *open_file(struct kunit *test, struct vfsmount *mnt,
+			      struct dentry *dentry)
+{
+	struct path path = { .mnt = mnt, .dentry = dentry };
+	struct file *file;
+
+	KUNIT_ASSERT_NOT_NULL(test, dentry);
+	file = dentry_open(&path, O_RDONLY, current_cred());
+	if (!IS_ERR(file))
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+								fput_action,
+								file), 0);
+	return file;
+}
+
+static void pipefs_file_add_del(struct kunit *test)
+{
+	struct fowner *fo = kunit_kzalloc(test, sizeof(*fo), GFP_KERNEL);
+	struct nspipefs_file *bad;
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+	struct file *file;
+	char buf[8] = "";
+	loff_t pos = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, fo);
+	bad = kunit_kzalloc(test, sizeof(*bad), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bad);
+	strscpy(fo->text, "hello", sizeof(fo->text));
+	nspipefs_dir_init(&fo->dir, "cache", "kunit_cache");
+	nspipefs_file_init(&fo->file, "content", 0400, &fowner_fops, fo);
+	/* Not added to a directory yet: refused. */
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, &fo->file), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nspipefs_dir_add(&init_net, &fo->dir), -ENODEV);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fowner_del_action,
+							fo), 0);
+	/* Kept for the next mount, like pipes. */
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, &fo->file), -ENODEV);
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, &fo->file), -EBUSY);
+	nspipefs_file_init(bad, "a/b", 0400, &fowner_fops, fo);
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, bad), -EINVAL);
+	nspipefs_file_init(bad, "x", 04000, &fowner_fops, fo);
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, bad), -EINVAL);
+	KUNIT_EXPECT_NULL(test, bad->dir);
+
+	mnt = mount_net(test, &init_net);
+	KUNIT_ASSERT_NOT_NULL(test, fo->file.dentry);
+	dentry = child(fo->dir.dentry, "content");
+	KUNIT_EXPECT_PTR_EQ(test, dentry, fo->file.dentry);
+	dput(dentry);
+	KUNIT_EXPECT_EQ(test, d_inode(fo->file.dentry)->i_mode,
+			(umode_t)(S_IFREG | 0400));
+	/* A second file of the same name: -EEXIST, not kept. */
+	nspipefs_file_init(bad, "content", 0400, &fowner_fops, fo);
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, bad), -EEXIST);
+	KUNIT_EXPECT_NULL(test, bad->dir);
+
+	file = open_file(test, mnt, fo->file.dentry);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	KUNIT_EXPECT_EQ(test, fo->gets, 1);
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf) - 1, &pos), 5);
+	KUNIT_EXPECT_STREQ(test, buf, "hello");
+
+	/* The owner refusing a reference fails the open. */
+	fo->going = true;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(open_file(test, mnt, fo->file.dentry)),
+			-ENXIO);
+	fo->going = false;
+
+	/* Taken out: gone from the tree, the open file's inode is cut off. */
+	nspipefs_file_del(&fo->file);
+	KUNIT_EXPECT_NULL(test, fo->file.dir);
+	KUNIT_EXPECT_NULL(test, fo->file.dentry);
+	KUNIT_EXPECT_NULL(test, file_inode(file)->i_private);
+	KUNIT_EXPECT_NULL(test, nspipefs_file_private(file_inode(file), NULL));
+	dentry = child(fo->dir.dentry, "content");
+	KUNIT_EXPECT_TRUE(test, !dentry || d_really_is_negative(dentry));
+	dput(dentry);
+
+	/* Added again while mounted: made at once; goes with the sb. */
+	KUNIT_EXPECT_EQ(test, nspipefs_file_add(&fo->dir, &fo->file), 0);
+	KUNIT_EXPECT_NOT_NULL(test, fo->file.dentry);
+	kunit_release_action(test, fput_action, file);
+	umount_now(test, mnt);
+	KUNIT_EXPECT_NULL(test, fo->file.dentry);
+	KUNIT_EXPECT_NOT_NULL(test, fo->file.dir);
+	mnt = mount_net(test, &init_net);
+	KUNIT_EXPECT_NOT_NULL(test, fo->file.dentry);
+	/* Removing the directory removes the file from the lists too. */
+	kunit_release_action(test, fowner_del_action, fo);
+	KUNIT_EXPECT_NULL(test, fo->file.dir);
+	KUNIT_EXPECT_NULL(test, fo->file.dentry);
+}
+
 static struct kunit_case pipefs_cases[] = {
 	KUNIT_CASE(pipefs_sb_keyed_per_net),
 	KUNIT_CASE(pipefs_sb_holds_net),
@@ -716,6 +864,7 @@ static struct kunit_case pipefs_cases[] = {
 	KUNIT_CASE(pipefs_pipe_reader_in_time),
 	KUNIT_CASE(pipefs_pipe_release_fails_pending),
 	KUNIT_CASE(pipefs_pipe_del_while_open),
+	KUNIT_CASE(pipefs_file_add_del),
 	{}
 };
 

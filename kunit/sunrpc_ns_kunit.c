@@ -15,6 +15,9 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -27,6 +30,8 @@
 #include <net/net_namespace.h>
 
 #include <nsmods/sunrpc_ns.h>
+#include "../pipefs/internal.h"
+#include "../sunrpc_ns/internal.h"
 #include "netns_wait.h"
 
 #define LOG_MAX 64
@@ -588,6 +593,213 @@ static struct kunit_suite sns_xdr_suite = {
 	.test_cases = sns_xdr_cases,
 };
 
+/* rpc_pipefs: the downcall parsers and the host cache (pipefs.c). */
+
+static void sns_test_gss_parse(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"", "\n", "seq=1 ok", "seq=1\x20\n", "seq= ok\n", "seq=x ok\n",
+		"seq=01 ok\n", "seq=-1 ok\n", "seq=+1 ok\n", "SEQ=1 ok\n",
+		"seq=1\n", "seq=4294967296 ok\n", "seq=1 o\tk\n",
+		"seq=1 ok\n\n", "seq=1 ok\nx\n", "seq=1 \x7f\n",
+		"seq=99999999999 ok\n", "seq=1\n x\n",
+	};
+	char answer[8];
+	u32 seq;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, sns_gss_parse(bad[i], strlen(bad[i]),
+							&seq, answer,
+							sizeof(answer)),
+				    -EINVAL, "input %d", i);
+	/* An embedded NUL is not printable. */
+	KUNIT_EXPECT_EQ(test, sns_gss_parse("seq=1 a\0b\n", 10, &seq, answer,
+					    sizeof(answer)), -EINVAL);
+	/* Exactly the room (NUL included) is too long; one less fits. */
+	KUNIT_EXPECT_EQ(test, sns_gss_parse("seq=1 1234567\n", 14, &seq,
+					    answer, sizeof(answer)), 0);
+	KUNIT_EXPECT_STREQ(test, answer, "1234567");
+	KUNIT_EXPECT_EQ(test, sns_gss_parse("seq=1 12345678\n", 15, &seq,
+					    answer, sizeof(answer)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sns_gss_parse("seq=4294967295 a b\n", 19, &seq,
+					    answer, sizeof(answer)), 0);
+	KUNIT_EXPECT_EQ(test, seq, 4294967295U);
+	KUNIT_EXPECT_STREQ(test, answer, "a b");
+	KUNIT_EXPECT_EQ(test, sns_gss_parse("seq=0 x\n", 8, &seq, answer,
+					    sizeof(answer)), 0);
+	KUNIT_EXPECT_EQ(test, seq, 0U);
+}
+
+static void sns_test_hc_parse(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"", "\n", "a 10.0.0.1 60", "a 10.0.0.1 60\n\n",
+		"a  10.0.0.1 60\n", "a 10.0.0.1  60\n", " a 10.0.0.1 60\n",
+		"a 10.0.0.1 60\x20\n", "a 10.0.0.1\n", "a\n", "a 10.0.0.1 0\n",
+		"a 10.0.0.1 604801\n", "a 10.0.0.1 -1\n", "a 10.0.0.1 +5\n",
+		"a 10.0.0.1 6x\n", "a 10.0.0.256 60\n", "a 10.0.0 60\n",
+		"a 10.0.0.1x 60\n", "a fd00::1::2 60\n", "a fd00::g 60\n",
+		"a/b 10.0.0.1 60\n", ".a 10.0.0.1 60\n", "-a 10.0.0.1 60\n",
+		"a\tb 10.0.0.1 60\n", "a 10.0.0.1 99999999999\n",
+		"a 10.0.0.1 60 extra\n",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 10.0.0.1 60\n",
+	};
+	struct sns_hc_reply r;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, sns_hc_parse(bad[i], strlen(bad[i]), &r),
+				    -EINVAL, "input %d: %s", i, bad[i]);
+	KUNIT_EXPECT_EQ(test, sns_hc_parse("a 10.0.0.1\0 60\n", 15, &r),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, sns_hc_parse("srv-A.example_1 10.1.2.3 60\n", 28,
+					   &r), 0);
+	KUNIT_EXPECT_STREQ(test, r.name, "srv-A.example_1");
+	KUNIT_EXPECT_EQ(test, r.family, (u32)AF_INET);
+	KUNIT_EXPECT_EQ(test, r.ttl, 60U);
+	KUNIT_EXPECT_EQ(test, r.addr[0], 10);
+	KUNIT_EXPECT_EQ(test, r.addr[3], 3);
+	KUNIT_ASSERT_EQ(test, sns_hc_parse("b fd00::3 604800\n", 17, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.family, (u32)AF_INET6);
+	KUNIT_EXPECT_EQ(test, r.addr[0], 0xfd);
+	KUNIT_EXPECT_EQ(test, r.addr[15], 3);
+	KUNIT_EXPECT_EQ(test, r.ttl, 604800U);
+}
+
+static void hc_mntput(void *mnt)
+{
+	mntput(mnt);
+}
+
+static void hc_fput(void *file)
+{
+	__fput_sync(file);
+}
+
+static struct file *hc_open(struct kunit *test, struct vfsmount *mnt,
+			    const char *path, int flags)
+{
+	struct file *file = file_open_root_mnt(mnt, path, flags, 0);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hc_fput, file),
+			0);
+	return file;
+}
+
+#define HC_DIR "cache/sunrpc_ns_hosts/"
+
+/* The cache of init_net through its rpc_pipefs files. */
+static void sns_test_hcache_channel(struct kunit *test)
+{
+	struct vfsmount *mnt = nspipefs_test_mount(&init_net);
+	struct file *chan, *flush, *content;
+	char buf[64] = "";
+	loff_t pos = 0;
+	u32 family;
+	u8 addr[16];
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hc_mntput, mnt),
+			0);
+	chan = hc_open(test, mnt, HC_DIR "channel", O_RDWR | O_NONBLOCK);
+	flush = hc_open(test, mnt, HC_DIR "flush", O_WRONLY);
+
+	/* Unknown: a request goes out, the resolver times out. */
+	KUNIT_EXPECT_EQ(test, sns_hcache_resolve(&init_net, "kunit-host", 1,
+						 &family, addr), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, kernel_read(chan, buf, 4, &pos), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, kernel_read(chan, buf, sizeof(buf) - 1, &pos), 11);
+	KUNIT_EXPECT_STREQ(test, buf, "kunit-host\n");
+	KUNIT_EXPECT_EQ(test, kernel_read(chan, buf, sizeof(buf), &pos),
+			-EAGAIN);
+
+	/* Hostile answers change nothing. */
+	KUNIT_EXPECT_EQ(test, kernel_write(chan, "kunit-host 1.2.3 60\n", 20,
+					   &pos), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sns_hcache_resolve(&init_net, "kunit-host", 1,
+						 &family, addr), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, kernel_write(chan, "kunit-host 10.9.8.7 60\n",
+					   23, &pos), 23);
+	KUNIT_EXPECT_EQ(test, sns_hcache_resolve(&init_net, "kunit-host", 1,
+						 &family, addr), 0);
+	KUNIT_EXPECT_EQ(test, family, (u32)AF_INET);
+	KUNIT_EXPECT_EQ(test, addr[0], 10);
+	KUNIT_EXPECT_EQ(test, addr[3], 7);
+
+	content = hc_open(test, mnt, HC_DIR "content", O_RDONLY);
+	memset(buf, 0, sizeof(buf));
+	pos = 0;
+	KUNIT_EXPECT_GT(test, kernel_read(content, buf, sizeof(buf) - 1, &pos),
+			0);
+	KUNIT_EXPECT_TRUE_MSG(test, !strncmp(buf, "kunit-host 10.9.8.7 ", 20),
+			      "content: %s", buf);
+
+	/* Flushed: asked again. */
+	KUNIT_EXPECT_EQ(test, kernel_write(flush, "x\n", 2, &pos), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kernel_write(flush, "1\n", 2, &pos), 2);
+	KUNIT_EXPECT_EQ(test, sns_hcache_resolve(&init_net, "kunit-host", 1,
+						 &family, addr), -ETIMEDOUT);
+	memset(buf, 0, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, kernel_read(chan, buf, sizeof(buf) - 1, &pos), 11);
+}
+
+/* Every namespace has a cache; a new one gets its own, made on mount. */
+static void sns_test_hcache_per_net(struct kunit *test)
+{
+	struct net *net;
+	int n = 0;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		KUNIT_EXPECT_NOT_NULL(test, sunrpc_ns_net(net)->hcache);
+		n++;
+	}
+	up_read(&net_rwsem);
+	KUNIT_EXPECT_GT(test, n, 0);
+#ifndef MODULE
+	{
+		int live = nsmods_settled_live(sunrpc_ns_live_nets);
+		struct vfsmount *mnt;
+		struct file *file;
+
+		net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
+		KUNIT_EXPECT_NOT_NULL(test, sunrpc_ns_net(net)->hcache);
+		KUNIT_EXPECT_PTR_NE(test, sunrpc_ns_net(net)->hcache,
+				    sunrpc_ns_net(&init_net)->hcache);
+		mnt = nspipefs_test_mount(net);
+		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, mnt);
+		if (!IS_ERR(mnt)) {
+			file = file_open_root_mnt(mnt, HC_DIR "content",
+						  O_RDONLY, 0);
+			KUNIT_EXPECT_NOT_ERR_OR_NULL(test, file);
+			if (!IS_ERR(file))
+				__fput_sync(file);
+			mntput(mnt);
+		}
+		put_net(net);
+		/* Its pernet exit ran: the cache went with it. */
+		KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sunrpc_ns_live_nets,
+							 live));
+	}
+#endif
+}
+
+static struct kunit_case sns_pipefs_cases[] = {
+	KUNIT_CASE(sns_test_gss_parse),
+	KUNIT_CASE(sns_test_hc_parse),
+	KUNIT_CASE(sns_test_hcache_channel),
+	KUNIT_CASE(sns_test_hcache_per_net),
+	{}
+};
+
+static struct kunit_suite sns_pipefs_suite = {
+	.name = "sunrpc_ns_pipefs",
+	.test_cases = sns_pipefs_cases,
+};
+
 static struct kunit_case sunrpc_ns_cases[] = {
 	KUNIT_CASE(sunrpc_ns_every_net_has_state),
 	KUNIT_CASE(pernet_register_inits_every_net),
@@ -604,7 +816,7 @@ static struct kunit_suite sunrpc_ns_suite = {
 	.test_cases = sunrpc_ns_cases,
 };
 
-kunit_test_suites(&sunrpc_ns_suite, &sns_xdr_suite);
+kunit_test_suites(&sunrpc_ns_suite, &sns_xdr_suite, &sns_pipefs_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sunrpc_ns");
 MODULE_LICENSE("GPL");

@@ -61,7 +61,7 @@ static inline struct nspipefs_inode *NSPIPEFS_I(struct inode *inode)
 extern const struct file_operations nspipefs_pipe_fops;
 
 struct dentry *nspipefs_create(struct dentry *parent, const char *name,
-			       umode_t mode, struct nspipefs_pipe *pipe);
+			       umode_t mode, void *obj);
 int nspipefs_pipe_attach(struct nspipefs_pipe *pipe);
 void nspipefs_pipe_detach(struct nspipefs_pipe *pipe, bool unlink);
 bool nspipefs_name_ok(const char *name);

@@ -119,11 +119,13 @@ static struct inode *nspipefs_new_inode(struct super_block *sb, umode_t mode)
 }
 
 /*
- * Make a directory or a pipe file in @parent.  Returns the new dentry; its
- * reference is the one that pins it in the tree until it is removed.
+ * Make a directory, a pipe file (@obj: its &struct nspipefs_pipe) or a
+ * regular file (@obj: its &struct nspipefs_file) in @parent.  Returns the
+ * new dentry; its reference is the one that pins it in the tree until it
+ * is removed.
  */
 struct dentry *nspipefs_create(struct dentry *parent, const char *name,
-			       umode_t mode, struct nspipefs_pipe *pipe)
+			       umode_t mode, void *obj)
 {
 	struct inode *dir = d_inode(parent);
 	struct qstr q = QSTR(name);
@@ -155,9 +157,14 @@ struct dentry *nspipefs_create(struct dentry *parent, const char *name,
 	}
 	if (S_ISDIR(mode)) {
 		inc_nlink(dir);
+	} else if (S_ISREG(mode)) {
+		struct nspipefs_file *file = obj;
+
+		inode->i_fop = file->fops;
+		inode->i_private = file->private;
 	} else {
 		inode->i_fop = &nspipefs_pipe_fops;
-		NSPIPEFS_I(inode)->pipe = pipe;
+		NSPIPEFS_I(inode)->pipe = obj;
 	}
 	if (d_unhashed(dentry))
 		d_add(dentry, inode);
@@ -249,10 +256,43 @@ void nspipefs_put_sb_net(struct super_block *sb)
 }
 EXPORT_SYMBOL_GPL(nspipefs_put_sb_net);
 
-/* Make @dir and its pipes in the namespace's superblock. sb_lock held. */
+/* Make @file in its directory. sb_lock held. */
+static int nspipefs_file_attach(struct nspipefs_file *file)
+{
+	struct dentry *dentry;
+
+	dentry = nspipefs_create(file->dir->dentry, file->name,
+				 S_IFREG | (file->mode & 0777), file);
+	if (IS_ERR(dentry))
+		return PTR_ERR(dentry);
+	file->dentry = dentry;
+	return 0;
+}
+
+/*
+ * Cut @file off its owner's object: an open() from now on finds no
+ * private, so no file reaches an object the owner may free.  With
+ * @unlink, also remove it (else the caller removes the directory around
+ * it).  sb_lock held.
+ */
+static void nspipefs_file_detach(struct nspipefs_file *file, bool unlink)
+{
+	struct dentry *dentry = file->dentry;
+	struct inode *inode = d_inode(dentry);
+
+	inode_lock(inode);
+	inode->i_private = NULL;
+	inode_unlock(inode);
+	file->dentry = NULL;
+	if (unlink)
+		simple_recursive_removal(dentry, NULL);
+}
+
+/* Make @dir, its pipes and files in the namespace's sb. sb_lock held. */
 static int nspipefs_dir_attach(struct nspipefs_dir *dir)
 {
 	struct super_block *sb = dir->pn->sb;
+	struct nspipefs_file *file;
 	struct nspipefs_pipe *pipe;
 	struct dentry *top, *dentry;
 
@@ -271,12 +311,20 @@ static int nspipefs_dir_attach(struct nspipefs_dir *dir)
 			pr_warn_ratelimited("cannot create pipe %s/%s/%s: %d\n",
 					    dir->top, dir->name, pipe->name, err);
 	}
+	list_for_each_entry(file, &dir->files, node) {
+		int err = nspipefs_file_attach(file);
+
+		if (err)
+			pr_warn_ratelimited("cannot create file %s/%s/%s: %d\n",
+					    dir->top, dir->name, file->name, err);
+	}
 	return 0;
 }
 
-/* Take @dir and its pipes out of the superblock. sb_lock held. */
+/* Take @dir, its pipes and files out of the superblock. sb_lock held. */
 static void nspipefs_dir_detach(struct nspipefs_dir *dir)
 {
+	struct nspipefs_file *file;
 	struct nspipefs_pipe *pipe;
 
 	if (!dir->dentry)
@@ -284,6 +332,9 @@ static void nspipefs_dir_detach(struct nspipefs_dir *dir)
 	list_for_each_entry(pipe, &dir->pipes, node)
 		if (pipe->dentry)
 			nspipefs_pipe_detach(pipe, false);
+	list_for_each_entry(file, &dir->files, node)
+		if (file->dentry)
+			nspipefs_file_detach(file, false);
 	simple_recursive_removal(dir->dentry, NULL);
 	dir->dentry = NULL;
 }
@@ -302,6 +353,7 @@ void nspipefs_dir_init(struct nspipefs_dir *dir, const char *top,
 	dir->pn = NULL;
 	INIT_LIST_HEAD(&dir->node);
 	INIT_LIST_HEAD(&dir->pipes);
+	INIT_LIST_HEAD(&dir->files);
 	dir->dentry = NULL;
 }
 EXPORT_SYMBOL_GPL(nspipefs_dir_init);
@@ -353,11 +405,13 @@ EXPORT_SYMBOL_GPL(nspipefs_dir_add);
  * nspipefs_dir_del() - remove a directory added with nspipefs_dir_add()
  * @dir: the directory; nothing happens if it was not added
  *
- * Pipes still in @dir are removed first, as nspipefs_pipe_del() would.
+ * Pipes and files still in @dir are removed first, as nspipefs_pipe_del()
+ * and nspipefs_file_del() would.
  */
 void nspipefs_dir_del(struct nspipefs_dir *dir)
 {
 	struct nspipefs_net *pn = dir->pn;
+	struct nspipefs_file *file, *ftmp;
 	struct nspipefs_pipe *pipe, *tmp;
 
 	if (!pn)
@@ -367,6 +421,10 @@ void nspipefs_dir_del(struct nspipefs_dir *dir)
 	list_for_each_entry_safe(pipe, tmp, &dir->pipes, node) {
 		list_del_init(&pipe->node);
 		pipe->dir = NULL;
+	}
+	list_for_each_entry_safe(file, ftmp, &dir->files, node) {
+		list_del_init(&file->node);
+		file->dir = NULL;
 	}
 	list_del_init(&dir->node);
 	dir->pn = NULL;
@@ -438,6 +496,122 @@ void nspipefs_pipe_del(struct nspipefs_pipe *pipe)
 	mutex_unlock(&pn->sb_lock);
 }
 EXPORT_SYMBOL_GPL(nspipefs_pipe_del);
+
+/**
+ * nspipefs_file_init() - set up a regular file before nspipefs_file_add()
+ * @file: the file
+ * @name: its name; must outlive @file
+ * @mode: its permission bits, such as 0400
+ * @fops: the owner's file operations
+ * @private: the owner's object, for the open method
+ *
+ * The open method gets @private with nspipefs_file_private(), never
+ * straight from &inode->i_private: the file may outlive the owner's
+ * object (an open file descriptor keeps the inode), and nspipefs cuts the
+ * link when the file is taken out.
+ */
+void nspipefs_file_init(struct nspipefs_file *file, const char *name,
+			umode_t mode, const struct file_operations *fops,
+			void *private)
+{
+	file->name = name;
+	file->mode = mode;
+	file->fops = fops;
+	file->private = private;
+	file->dentry = NULL;
+	file->dir = NULL;
+	INIT_LIST_HEAD(&file->node);
+}
+EXPORT_SYMBOL_GPL(nspipefs_file_init);
+
+/**
+ * nspipefs_file_add() - put a regular file into a directory
+ * @dir: a directory added with nspipefs_dir_add()
+ * @file: the file, set up with nspipefs_file_init()
+ *
+ * The file exists whenever @dir does: now if it exists, and at every
+ * later mount, until nspipefs_file_del().
+ *
+ * Return: 0 when the file was made; -ENODEV when @dir has no superblock
+ * now: @file is still added and appears at the next mount.  Other errors
+ * (-EINVAL, -EBUSY, -EEXIST, -ENOMEM) mean @file was not added.
+ */
+int nspipefs_file_add(struct nspipefs_dir *dir, struct nspipefs_file *file)
+{
+	struct nspipefs_net *pn = dir->pn;
+	int err = -ENODEV;
+
+	if (!pn || !nspipefs_name_ok(file->name) || !file->fops ||
+	    (file->mode & ~0777)) {
+		pr_warn_ratelimited("bad file or directory not added\n");
+		return -EINVAL;
+	}
+	mutex_lock(&pn->sb_lock);
+	if (file->dir) {
+		err = -EBUSY;
+		goto out;
+	}
+	file->dir = dir;
+	list_add_tail(&file->node, &dir->files);
+	if (dir->dentry) {
+		err = nspipefs_file_attach(file);
+		if (err) {
+			list_del_init(&file->node);
+			file->dir = NULL;
+		}
+	}
+out:
+	mutex_unlock(&pn->sb_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(nspipefs_file_add);
+
+/**
+ * nspipefs_file_del() - remove a file added with nspipefs_file_add()
+ * @file: the file; nothing happens if it is not added
+ *
+ * After this returns no open() of the file finds the owner's object;
+ * files opened before keep what their open method took (and must hold a
+ * reference to it if the owner may free it meanwhile).
+ */
+void nspipefs_file_del(struct nspipefs_file *file)
+{
+	struct nspipefs_net *pn;
+
+	if (!file->dir)
+		return;
+	pn = file->dir->pn;
+	mutex_lock(&pn->sb_lock);
+	if (file->dentry)
+		nspipefs_file_detach(file, true);
+	list_del_init(&file->node);
+	file->dir = NULL;
+	mutex_unlock(&pn->sb_lock);
+}
+EXPORT_SYMBOL_GPL(nspipefs_file_del);
+
+/**
+ * nspipefs_file_private() - the owner's object of a file being opened
+ * @inode: the inode of an nspipefs regular file, from the open method
+ * @get: called with the object (under the inode lock) to take a reference
+ *	the open file keeps; returns false if the object is going.  NULL
+ *	when the object outlives every open file anyway.
+ *
+ * Return: the &nspipefs_file.private of the file, or NULL once the file
+ * was taken out (UMOUNT, removal) or @get refused.
+ */
+void *nspipefs_file_private(struct inode *inode, bool (*get)(void *))
+{
+	void *private;
+
+	inode_lock_shared(inode);
+	private = inode->i_private;
+	if (private && get && !get(private))
+		private = NULL;
+	inode_unlock_shared(inode);
+	return private;
+}
+EXPORT_SYMBOL_GPL(nspipefs_file_private);
 
 /* Superblock of @pn goes live: link it, make the directories, send MOUNT. */
 static int nspipefs_sb_up(struct nspipefs_net *pn, struct super_block *sb)

@@ -1,10 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Runs in the guest for `make run`: load sunrpc_ns (unless the kernel has
-# it built in, as the UML KUnit kernel does) and show that every network
-# namespace sees its own state in /proc/net/sunrpc_ns/state.
+# Runs in the guest for `make run`: load nsmods_pipefs and sunrpc_ns
+# (unless the kernel has them built in, as the UML KUnit kernel does) and
+# show that every network namespace sees its own state in
+# /proc/net/sunrpc_ns/state.
 set -u
-[ -e /proc/net/sunrpc_ns ] || insmod "$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko" || exit 1
+if [ ! -e /proc/net/sunrpc_ns ]; then
+	insmod "$NSMODS_FARM/pipefs/nsmods_pipefs.ko" &&
+		insmod "$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko" || exit 1
+fi
 echo "== init_net: $(readlink /proc/self/ns/net)"
 cat /proc/net/sunrpc_ns/state
 echo "== a new network namespace (unshare -n):"
@@ -15,5 +19,6 @@ ip netns exec demo sh -c 'readlink /proc/self/ns/net; cat /proc/net/sunrpc_ns/st
 ip netns del demo
 if grep -q '^sunrpc_ns ' /proc/modules; then
 	rmmod sunrpc_ns
+	rmmod nsmods_pipefs
 	echo "== after rmmod: $(ls /proc/net/sunrpc_ns 2>&1)"
 fi

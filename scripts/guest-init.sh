@@ -36,8 +36,10 @@ demo)
 	"$NSMODS_ROOT/scripts/guest-demo.sh" </dev/console >/dev/console 2>&1
 	;;
 shell)
-	for m in "$NSMODS_FARM"/*/*.ko; do
+	# nsmods_pipefs first: sunrpc_ns needs its symbols.
+	for m in "$NSMODS_FARM"/pipefs/nsmods_pipefs.ko "$NSMODS_FARM"/*/*.ko; do
 		[ -e "$m" ] || continue
+		grep -q "^$(basename "$m" .ko | tr - _) " /proc/modules && continue
 		case "$m" in *_kunit.ko) ;; *) insmod "$m" ;; esac
 	done
 	echo "nsmods modules loaded; exit the shell to power off."

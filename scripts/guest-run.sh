@@ -17,6 +17,18 @@ say() { echo "guest-run: $*" >/dev/console; }
 
 modpath() { find "$NSMODS_FARM" -name "$1.ko" | head -n1; }
 
+# Load module $1 of the farm after what it depends on (depth first), once;
+# each one loaded goes to the front of "loaded" (the unload order).
+load_with_deps() {
+	local m=$1 d
+	case " ${loaded[*]} " in *" $m "*) return 0 ;; esac
+	for d in $(modinfo -F depends "$(modpath "$m")" | tr ',' ' '); do
+		case "$d" in kunit) continue ;; esac
+		load_with_deps "$d"
+	done
+	insmod "$(modpath "$m")" && loaded=("$m" "${loaded[@]}")
+}
+
 # KUnit modules, with two extra namespaces so that registration-time
 # pernet cases see more than init_net.
 ip netns add kunit1
@@ -29,7 +41,7 @@ for k in $(find "$NSMODS_FARM" -name '*_kunit.ko' | sort); do
 	loaded=()
 	for d in $deps; do
 		case "$d" in kunit) continue ;; esac
-		insmod "$(modpath "$d")" && loaded=("$d" "${loaded[@]}")
+		load_with_deps "$d"
 	done
 	insmod "$k" || say "insmod $name failed"
 	dmesg | tail -n +"$((before + 1))" >"$OUT/ktap-$name.log"

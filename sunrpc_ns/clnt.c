@@ -42,28 +42,6 @@
 #define SNS_REC_MAX	(SUNRPC_NS_MAX_RES + 1024)	/* largest TCP record */
 #define SNS_TIMEO_CAP	(30 * HZ)
 
-struct sns_clnt {
-	struct list_head node;		/* on sunrpc_ns_net.xprt_list */
-	bool listed;			/* on it (xprt_lock) */
-	u32 id;
-	struct net *net;		/* counted: the creator's netns */
-	netns_tracker net_tracker;
-	struct sockaddr_storage addr;
-	int addrlen;
-	u32 family, proto, prog, vers, auth;
-	u16 port;
-	unsigned long timeout;		/* first reply timeout, jiffies */
-	unsigned int retries;
-	char nodename[__NEW_UTS_LEN + 1];
-	u32 uid, gid, ngids, gids[SNS_MAX_GIDS];
-	struct mutex lock;		/* one call at a time: sock, xid */
-	struct socket *sock;		/* NULL until the next (re)connect */
-	bool connected_once;		/* (lock) */
-	bool cb_held;			/* uses the netns's callback service (lock) */
-	u32 xid;			/* (lock) */
-	atomic64_t calls, retrans, reconnects, sockets, bad_replies;
-};
-
 static atomic_t sns_clnt_ids = ATOMIC_INIT(0);
 
 static void sns_drop_sock(struct sns_clnt *clnt)
@@ -343,8 +321,23 @@ int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
 	return err;
 }
 
+/**
+ * sns_clnt_put() - drop a reference to a client
+ * @clnt: the client; freed with the last reference
+ */
+void sns_clnt_put(struct sns_clnt *clnt)
+{
+	if (!refcount_dec_and_test(&clnt->ref))
+		return;
+	mutex_destroy(&clnt->lock);
+	put_net_track(clnt->net, &clnt->net_tracker);
+	kfree(clnt);
+}
+
+/* The fd goes: the client leaves everything, its memory may stay. */
 static void sns_clnt_free(struct sns_clnt *clnt)
 {
+	sns_clnt_pipefs_del(clnt);
 	if (clnt->listed) {
 		struct sunrpc_ns_net *sn = sunrpc_ns_net(clnt->net);
 
@@ -356,9 +349,7 @@ static void sns_clnt_free(struct sns_clnt *clnt)
 	sns_drop_sock(clnt);
 	if (clnt->cb_held)
 		sns_svc_put(clnt->net);
-	mutex_destroy(&clnt->lock);
-	put_net_track(clnt->net, &clnt->net_tracker);
-	kfree(clnt);
+	sns_clnt_put(clnt);
 }
 
 static int sns_check_create(const struct sunrpc_ns_create *c)
@@ -388,7 +379,10 @@ static struct sns_clnt *sns_clnt_alloc(struct net *net,
 	if (!clnt)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&clnt->node);
+	refcount_set(&clnt->ref, 1);
 	mutex_init(&clnt->lock);
+	spin_lock_init(&clnt->upcall_lock);
+	INIT_LIST_HEAD(&clnt->upcalls);
 	clnt->id = atomic_inc_return(&sns_clnt_ids);
 	clnt->net = get_net_track(net, &clnt->net_tracker, GFP_KERNEL);
 	clnt->family = c->family;
@@ -664,6 +658,7 @@ static long sns_ioc_info(struct sns_clnt *clnt, struct sunrpc_ns_info __user *ua
 	i.sockets = atomic64_read(&clnt->sockets);
 	i.bad_replies = atomic64_read(&clnt->bad_replies);
 	strscpy(i.nodename, clnt->nodename, sizeof(i.nodename));
+	i.clnt_id = clnt->id;
 	return copy_to_user(uarg, &i, sizeof(i)) ? -EFAULT : 0;
 }
 
@@ -701,6 +696,8 @@ static long sns_clnt_ioctl(struct file *file, unsigned int cmd,
 		return sns_ioc_rpcb(clnt, uarg);
 	case SUNRPC_NS_IOC_CALLBACK:
 		return sns_ioc_callback(clnt);
+	case SUNRPC_NS_IOC_UPCALL:
+		return sns_ioc_upcall(clnt, uarg);
 	}
 	if (_IOC_TYPE(cmd) == SUNRPC_NS_IOC_MAGIC)
 		pr_info_ratelimited("unknown client ioctl 0x%x\n", cmd);
@@ -720,16 +717,15 @@ static const struct file_operations sns_clnt_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-static long sns_ioc_create(struct sunrpc_ns_create __user *uarg)
+/* Make a client in the caller's netns; @host: the name it came from. */
+static long sns_create(struct sunrpc_ns_create *cp, const char *host)
 {
 	struct net *net = current->nsproxy->net_ns;
 	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
-	struct sunrpc_ns_create c;
+	struct sunrpc_ns_create c = *cp;
 	struct sns_clnt *clnt;
 	int fd, err;
 
-	if (copy_from_user(&c, uarg, sizeof(c)))
-		return -EFAULT;
 	err = sns_check_create(&c);
 	if (err) {
 		pr_info_ratelimited("create: bad parameters\n");
@@ -738,11 +734,15 @@ static long sns_ioc_create(struct sunrpc_ns_create __user *uarg)
 	clnt = sns_clnt_alloc(net, &c);
 	if (IS_ERR(clnt))
 		return PTR_ERR(clnt);
+	strscpy(clnt->host, host, sizeof(clnt->host));
 	if (!c.port) {
 		err = sns_rpcbind_lookup(clnt, &c);
 		if (err)
 			goto out_free;
 	}
+	err = sns_clnt_pipefs_add(clnt);
+	if (err)
+		goto out_free;
 	spin_lock(&sn->xprt_lock);
 	list_add_tail(&clnt->node, &sn->xprt_list);
 	sn->nr_xprts++;
@@ -761,11 +761,53 @@ out_free:
 	return err;
 }
 
+static long sns_ioc_create(struct sunrpc_ns_create __user *uarg)
+{
+	struct sunrpc_ns_create c;
+
+	if (copy_from_user(&c, uarg, sizeof(c)))
+		return -EFAULT;
+	return sns_create(&c, "");
+}
+
+/* By name: the netns's host cache gives the address. */
+static long sns_ioc_create_host(struct sunrpc_ns_create_host __user *uarg)
+{
+	struct sunrpc_ns_create_host h;
+	size_t len;
+	u32 family;
+	u8 addr[16];
+	int err;
+
+	if (copy_from_user(&h, uarg, sizeof(h)))
+		return -EFAULT;
+	len = strnlen(h.host, sizeof(h.host));
+	if (h.pad || h.resolve_ms > 60000 || len == sizeof(h.host) ||
+	    !sns_hc_name_ok(h.host, len) || memchr_inv(h.create.addr, 0, 16) ||
+	    (h.create.family && h.create.family != AF_INET &&
+	     h.create.family != AF_INET6)) {
+		pr_info_ratelimited("create by host: bad parameters\n");
+		return -EINVAL;
+	}
+	err = sns_hcache_resolve(current->nsproxy->net_ns, h.host,
+				 msecs_to_jiffies(h.resolve_ms ?: 5000),
+				 &family, addr);
+	if (err)
+		return err;
+	if (h.create.family && h.create.family != family)
+		return -EAFNOSUPPORT;
+	h.create.family = family;
+	memcpy(h.create.addr, addr, sizeof(addr));
+	return sns_create(&h.create, h.host);
+}
+
 static long sns_dev_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	if (cmd == SUNRPC_NS_IOC_CREATE)
 		return sns_ioc_create((void __user *)arg);
+	if (cmd == SUNRPC_NS_IOC_CREATE_HOST)
+		return sns_ioc_create_host((void __user *)arg);
 	if (_IOC_TYPE(cmd) == SUNRPC_NS_IOC_MAGIC)
 		pr_info_ratelimited("unknown device ioctl 0x%x\n", cmd);
 	return -ENOTTY;

@@ -3,12 +3,57 @@
 #ifndef _NSMODS_SUNRPC_NS_INTERNAL_H
 #define _NSMODS_SUNRPC_NS_INTERNAL_H
 
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/utsname.h>
+#include <net/net_trackers.h>
+
+#include <nsmods/rpc_pipefs.h>
+#include <nsmods/sunrpc_ns.h>
+#include <uapi/linux/sunrpc_ns.h>
 
 struct seq_file;
-struct sns_clnt;
 struct socket;
 struct net;
+
+struct sns_clnt {
+	struct list_head node;		/* on sunrpc_ns_net.xprt_list */
+	bool listed;			/* on it (xprt_lock) */
+	refcount_t ref;			/* pins this memory: the fd's, and
+					 * one per open rpc_pipefs info file
+					 */
+	u32 id;
+	struct net *net;		/* counted: the creator's netns */
+	netns_tracker net_tracker;
+	struct sockaddr_storage addr;
+	int addrlen;
+	u32 family, proto, prog, vers, auth;
+	u16 port;
+	unsigned long timeout;		/* first reply timeout, jiffies */
+	unsigned int retries;
+	char nodename[__NEW_UTS_LEN + 1];
+	char host[SUNRPC_NS_HOST_MAX];	/* name it was made from, or "" */
+	u32 uid, gid, ngids, gids[SNS_MAX_GIDS];
+	struct mutex lock;		/* one call at a time: sock, xid */
+	struct socket *sock;		/* NULL until the next (re)connect */
+	bool connected_once;		/* (lock) */
+	bool cb_held;			/* uses the netns's callback service (lock) */
+	u32 xid;			/* (lock) */
+	atomic64_t calls, retrans, reconnects, sockets, bad_replies;
+	/* rpc_pipefs (pipefs.c): nfs/clnt<id>/{info,gssd} */
+	struct nspipefs_dir pdir;
+	char pdir_name[16];
+	struct nspipefs_file info;
+	struct nspipefs_pipe gssd;
+	spinlock_t upcall_lock;		/* protects upcalls, upcall_seq */
+	struct list_head upcalls;	/* upcalls waiting for their answer */
+	u32 upcall_seq;
+};
 
 /* clnt.c */
 int sns_clnt_init(void);
@@ -22,6 +67,18 @@ int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
 		    size_t max, unsigned long deadline);
 int sns_rpcb_getport(struct sns_clnt *rb, u32 prog, u32 vers, u32 family,
 		     u32 proto, u16 *port);
+
+void sns_clnt_put(struct sns_clnt *clnt);
+
+/* pipefs.c */
+int sns_clnt_pipefs_add(struct sns_clnt *clnt);
+void sns_clnt_pipefs_del(struct sns_clnt *clnt);
+long sns_ioc_upcall(struct sns_clnt *clnt,
+		    struct sunrpc_ns_upcall __user *uarg);
+int sns_hcache_net_init(struct net *net);
+void sns_hcache_net_exit(struct net *net);
+int sns_hcache_resolve(struct net *net, const char *name,
+		       unsigned long timeout, u32 *family, u8 *addr);
 
 /* svc.c */
 int sns_svc_get(struct net *net, u16 *port);

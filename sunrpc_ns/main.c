@@ -80,6 +80,7 @@ static int __net_init sunrpc_ns_net_init(struct net *net)
 	mutex_init(&sn->svc_mutex);
 	sn->svc = NULL;
 	sn->svc_users = 0;
+	sn->hcache = NULL;
 
 	sn->proc_dir = proc_net_mkdir(net, SUNRPC_NS_PROC_NAME, net->proc_net);
 	if (!sn->proc_dir)
@@ -90,6 +91,9 @@ static int __net_init sunrpc_ns_net_init(struct net *net)
 				    sns_clients_show, NULL))
 		goto err_dir;
 
+	if (sns_hcache_net_init(net))
+		goto err_dir;
+
 	sn->instance = atomic64_inc_return(&sunrpc_ns_instances);
 	atomic_inc(&sunrpc_ns_live);
 	return 0;
@@ -98,7 +102,7 @@ err_dir:
 	proc_remove(sn->proc_dir);
 	sn->proc_dir = NULL;
 err:
-	pr_warn_ratelimited("netns %u: cannot create /proc/net/%s\n",
+	pr_warn_ratelimited("netns %u: cannot create /proc/net/%s or the host cache\n",
 			    net->ns.inum, SUNRPC_NS_PROC_NAME);
 	return -ENOMEM;
 }
@@ -110,6 +114,7 @@ static void __net_exit sunrpc_ns_net_exit(struct net *net)
 	proc_remove(sn->proc_dir);
 	sn->proc_dir = NULL;
 	WARN_ON_ONCE(!list_empty(&sn->xprt_list));
+	sns_hcache_net_exit(net);
 	sns_svc_net_exit(net);
 	atomic_dec(&sunrpc_ns_live);
 }

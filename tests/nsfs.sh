@@ -7,6 +7,7 @@
 set -u
 ko=$NSMODS_FARM/nsfs/nsmods_nsfs.ko
 sunrpc=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+pipefs=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 prog=$TESTBIN/nsfs_test
 dbg=/sys/kernel/debug/nsmods_nsfs
 bad=0
@@ -18,12 +19,14 @@ cleanup() {
 	ip link del nsfsA 2>/dev/null
 	loaded nsmods_nsfs && rmmod nsmods_nsfs
 	loaded sunrpc_ns && rmmod sunrpc_ns
+	loaded nsmods_pipefs && rmmod nsmods_pipefs
 	return 0
 }
 trap cleanup EXIT
 
 [ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
 insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
+insmod "$pipefs" || { echo "FAIL: insmod $pipefs"; exit 1; }
 insmod "$sunrpc" || { echo "FAIL: insmod $sunrpc"; exit 1; }
 
 # Item 1, from the shell: a filesystem nobody can name.
@@ -56,6 +59,7 @@ fi
 
 rmmod nsmods_nsfs || fail "rmmod nsmods_nsfs"
 rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
+rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 [ ! -e /dev/nsmods_nsfs ] || fail "/dev/nsmods_nsfs left after rmmod"
 [ ! -e "$dbg" ] || fail "$dbg left after rmmod"
 [ ! -e /sys/module/nsmods_nsfs ] || fail "module still there after rmmod"

@@ -5,6 +5,7 @@
 # unshare -n, read /proc/net/sunrpc_ns/state in several namespaces, rmmod.
 set -eu
 ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 
 fail() { echo "FAIL: $*"; exit 1; }
 field() { sed -n "s/^$1: //p"; }
@@ -15,10 +16,12 @@ ip netns add pre
 cleanup() {
 	ip netns del pre 2>/dev/null
 	grep -q '^sunrpc_ns ' /proc/modules && rmmod sunrpc_ns
+	grep -q '^nsmods_pipefs ' /proc/modules && rmmod nsmods_pipefs
 	return 0
 }
 trap cleanup EXIT
 
+insmod "$pko"
 insmod "$ko"
 [ -r /proc/net/sunrpc_ns/state ] || fail "no /proc/net/sunrpc_ns/state"
 a=$(cat /proc/net/sunrpc_ns/state)
@@ -57,4 +60,5 @@ rmmod sunrpc_ns
 [ ! -e /proc/net/sunrpc_ns ] || fail "/proc/net/sunrpc_ns left after rmmod"
 ip netns exec pre sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
 	fail "/proc/net/sunrpc_ns left in a netns after rmmod"
+rmmod nsmods_pipefs
 echo "PASS"

@@ -17,6 +17,7 @@
 # quiet.
 set -eu
 ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 fs=/sys/kernel/debug/failslab
 cache=/sys/kernel/slab/proc_dir_entry/failslab
 
@@ -25,6 +26,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -w "$cache" ] || fail "no $cache"
 
 cleanup() {
+	set +e
 	echo 0 >"$cache"
 	echo N >"$fs/cache-filter"
 	echo 0 >"$fs/require-start"
@@ -32,6 +34,7 @@ cleanup() {
 	ip netns del f1 2>/dev/null
 	ip netns del f2 2>/dev/null
 	grep -q '^sunrpc_ns ' /proc/modules && rmmod sunrpc_ns
+	grep -q '^nsmods_pipefs ' /proc/modules && rmmod nsmods_pipefs
 	return 0
 }
 trap cleanup EXIT
@@ -44,8 +47,9 @@ echo Y >"$fs/cache-filter"
 
 # Aim failslab at module code: x86_64's module area (no KASLR in the test
 # kernel), where sunrpc_ns is the only module loaded while this runs.  An
-# allocation fails only if sunrpc_ns's code is on the stack, wherever a
-# reload places the module.
+# allocation fails only if module code is on the stack, wherever a
+# reload places the module.  nsmods_pipefs (loaded too: sunrpc_ns needs
+# it) allocates nothing from the proc_dir_entry cache.
 mod_lo=0xffffffffa0000000
 mod_hi=0xffffffffff000000
 aim() {
@@ -80,6 +84,7 @@ first_ok() {
 warnings() { dmesg | grep -c 'sunrpc_ns: netns .*cannot create' || true; }
 
 # 1. Namespace creation.
+insmod "$pko"
 insmod "$ko"
 aim
 w0=$(warnings)
@@ -113,4 +118,5 @@ for ns in f1 f2; do
 		fail "$ns has no state after the successful load"
 done
 rmmod sunrpc_ns
+rmmod nsmods_pipefs
 echo PASS

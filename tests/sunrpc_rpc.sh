@@ -18,6 +18,7 @@
 # shellcheck disable=SC2317
 set -u
 ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 prog=$TESTBIN/rpcns_test
 server=$TESTBIN/rpcns_server
 rpcns=$NSMODS_FARM/tools/bin/rpcns
@@ -73,6 +74,7 @@ cleanup() {
 		wait_for 10 rmmod sunrpc_ns 2>/dev/null ||
 			echo "cleanup: cannot rmmod sunrpc_ns"
 	fi
+	loaded nsmods_pipefs && rmmod nsmods_pipefs
 	[ -n "$W" ] && rm -rf "$W"
 	return 0
 }
@@ -370,6 +372,7 @@ for f in "$prog" "$server" "$rpcns" /usr/sbin/rpcbind /usr/sbin/rpcinfo; do
 	[ -x "$f" ] || { echo "FAIL: no $f"; exit 1; }
 done
 loaded sunrpc_ns && { rmmod sunrpc_ns || { echo "FAIL: rmmod old sunrpc_ns"; exit 1; }; }
+loaded nsmods_pipefs || insmod "$pko" || { echo "FAIL: insmod $pko"; exit 1; }
 insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
 [ -c /dev/sunrpc_ns ] || fail "no /dev/sunrpc_ns"
 W=$(mktemp -d /tmp/sunrpc_rpc.XXXXXX)
@@ -420,6 +423,7 @@ wait_for 10 rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
 [ ! -e /dev/sunrpc_ns ] || fail "/dev/sunrpc_ns left after rmmod"
 [ ! -e /sys/module/sunrpc_ns ] || fail "module still there after rmmod"
 [ ! -e /proc/net/sunrpc_ns ] || fail "/proc/net/sunrpc_ns left after rmmod"
+rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 
 [ "$bad" = 0 ] && echo PASS
 exit "$bad"

@@ -115,6 +115,28 @@ struct nspipefs_pipe {
 };
 
 /**
+ * struct nspipefs_file - a regular file, owned by a kernel module
+ * @name: file name in its directory
+ * @mode: permission bits (S_IFREG is added)
+ * @fops: the owner's file operations; their owner should be the module
+ * @private: the owner's object, found in &inode->i_private by the open
+ *	method (see nspipefs_file_init())
+ *
+ * Set up with nspipefs_file_init(); the fields after @private are private
+ * to nspipefs.
+ */
+struct nspipefs_file {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+	void *private;
+	/* private: */
+	struct dentry *dentry;		/* the file; under the netns's lock */
+	struct nspipefs_dir *dir;	/* where it was added, or NULL */
+	struct list_head node;		/* on dir->files */
+};
+
+/**
  * struct nspipefs_dir - a directory a module keeps in every superblock of
  *	one namespace
  * @top: name of the top-level directory it goes in ("nfs", "cache", ...)
@@ -129,6 +151,7 @@ struct nspipefs_dir {
 	struct nspipefs_net *pn;	/* the netns state it was added to */
 	struct list_head node;		/* on the netns's list of dirs */
 	struct list_head pipes;		/* the pipes added to it */
+	struct list_head files;		/* the regular files added to it */
 	struct dentry *dentry;		/* the directory while an sb exists */
 };
 
@@ -149,6 +172,12 @@ void nspipefs_pipe_init(struct nspipefs_pipe *pipe, const char *name,
 			const struct nspipefs_pipe_ops *ops);
 int nspipefs_pipe_add(struct nspipefs_dir *dir, struct nspipefs_pipe *pipe);
 void nspipefs_pipe_del(struct nspipefs_pipe *pipe);
+void nspipefs_file_init(struct nspipefs_file *file, const char *name,
+			umode_t mode, const struct file_operations *fops,
+			void *private);
+int nspipefs_file_add(struct nspipefs_dir *dir, struct nspipefs_file *file);
+void nspipefs_file_del(struct nspipefs_file *file);
+void *nspipefs_file_private(struct inode *inode, bool (*get)(void *));
 int nspipefs_queue_upcall(struct nspipefs_pipe *pipe,
 			  struct nspipefs_msg *msg);
 

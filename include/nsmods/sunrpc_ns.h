@@ -13,6 +13,7 @@
 struct net;
 struct proc_dir_entry;
 struct sns_svc;
+struct sns_hcache;
 
 /**
  * struct sunrpc_ns_net - state sunrpc_ns keeps in every network namespace
@@ -26,6 +27,8 @@ struct sns_svc;
  * @svc_mutex: protects @svc and @svc_users
  * @svc: the callback service, while it has users
  * @svc_users: clients using @svc
+ * @hcache: the namespace's host name cache (rpc_pipefs
+ *	cache/sunrpc_ns_hosts)
  */
 struct sunrpc_ns_net {
 	struct net *net;
@@ -37,6 +40,7 @@ struct sunrpc_ns_net {
 	struct mutex svc_mutex;		/* protects svc, svc_users */
 	struct sns_svc *svc;
 	unsigned int svc_users;
+	struct sns_hcache *hcache;
 };
 
 struct sunrpc_ns_net *sunrpc_ns_net(const struct net *net);
@@ -107,6 +111,21 @@ int sns_record_marker(u32 marker, size_t have, size_t max, u32 *frag,
 		      bool *last);
 int sns_parse_call(const u8 *data, size_t len, struct sns_call_hdr *h);
 int sns_encode_reply(struct sns_buf *b, u32 xid, u32 stat, bool denied);
+/* Host cache downcalls and gssd-like downcalls (sunrpc_ns/pipefs.c). */
+#define SNS_HC_NAME_MAX		63	/* longest host name */
+#define SNS_HC_TTL_MAX		(7 * 24 * 3600)	/* longest expiry, seconds */
+
+struct sns_hc_reply {
+	char name[SNS_HC_NAME_MAX + 1];
+	u32 family;
+	u8 addr[16];
+	u32 ttl;
+};
+
+bool sns_hc_name_ok(const char *name, size_t len);
+int sns_hc_parse(const char *buf, size_t len, struct sns_hc_reply *r);
+int sns_gss_parse(const char *buf, size_t len, u32 *seq, char *answer,
+		  size_t room);
 unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
 			  unsigned long cap);
 

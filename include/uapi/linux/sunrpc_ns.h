@@ -9,7 +9,8 @@
  * does the RPC header, credentials, xid, retransmission or record marking
  * and reply checks; the caller gives and gets the procedure's XDR body),
  * SUNRPC_NS_IOC_INFO reports the client, SUNRPC_NS_IOC_RPCB asks an
- * rpcbind server (a client of program 100000).
+ * rpcbind server (a client of program 100000), SUNRPC_NS_IOC_UPCALL
+ * makes a gssd-like upcall on the client's rpc_pipefs pipe.
  */
 #ifndef _UAPI_LINUX_SUNRPC_NS_H
 #define _UAPI_LINUX_SUNRPC_NS_H
@@ -86,7 +87,10 @@ struct sunrpc_ns_info {
 	__u64 sockets;		/* sockets created, first included */
 	__u64 bad_replies;	/* replies dropped: wrong xid, malformed */
 	char nodename[65];	/* AUTH_SYS machine name (creator's UTS) */
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 clnt_id;		/* the client's number: its rpc_pipefs
+				 * directory is nfs/clnt<clnt_id in hex>
+				 */
 };
 
 /* SUNRPC_NS_IOC_RPCB, on a client of rpcbind (program 100000) */
@@ -128,11 +132,52 @@ struct sunrpc_ns_rpcb {
 #define SUNRPC_NS_CB_NULL	0
 #define SUNRPC_NS_CB_WHOAMI	1	/* result: string "netns <inum>" */
 
+/*
+ * SUNRPC_NS_IOC_UPCALL on a client fd: a gssd-like upcall.  The kernel
+ * queues "seq=<n> <data>\n" on the client's rpc_pipefs pipe
+ * nfs/clnt<id>/gssd and waits for the downcall "seq=<n> <answer>\n" on the
+ * same pipe; the answer comes back in data.  Errors: ETIMEDOUT (no answer
+ * in time, or nobody opened the pipe in time), ENODEV (rpc_pipefs is not
+ * mounted in the client's netns), EINTR, EINVAL (bad request).
+ */
+#define SUNRPC_NS_UPCALL_MAX	256	/* data, NUL included */
+
+struct sunrpc_ns_upcall {
+	__u32 timeout_ms;	/* 0: 5000; at most 60000 */
+	__u32 pad;		/* must be 0 */
+	char data[SUNRPC_NS_UPCALL_MAX]; /* in: the request, NUL-terminated,
+					  * printable ASCII; out: the answer
+					  */
+};
+
+/*
+ * SUNRPC_NS_IOC_CREATE_HOST on /dev/sunrpc_ns: as SUNRPC_NS_IOC_CREATE, but
+ * the server is named: the name is looked up in the caller's netns's host
+ * cache (rpc_pipefs cache/sunrpc_ns_hosts), which asks its userspace
+ * helper through the cache's channel file when it does not know the name.
+ * Errors besides CREATE's: ETIMEDOUT (no answer in time), EAFNOSUPPORT
+ * (family set and the name has an address of the other family).
+ */
+#define SUNRPC_NS_HOST_MAX	64	/* host, NUL included */
+
+struct sunrpc_ns_create_host {
+	struct sunrpc_ns_create create; /* family: 0 or the one wanted;
+					 * addr: all zero
+					 */
+	char host[SUNRPC_NS_HOST_MAX];	/* NUL-terminated: letters, digits,
+					 * '.', '-', '_'
+					 */
+	__u32 resolve_ms;	/* wait for the helper: 0: 5000; at most 60000 */
+	__u32 pad;		/* must be 0 */
+};
+
 #define SUNRPC_NS_IOC_MAGIC	'R'
 #define SUNRPC_NS_IOC_CREATE	_IOW(SUNRPC_NS_IOC_MAGIC, 0x01, struct sunrpc_ns_create)
 #define SUNRPC_NS_IOC_CALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x02, struct sunrpc_ns_call)
 #define SUNRPC_NS_IOC_INFO	_IOR(SUNRPC_NS_IOC_MAGIC, 0x03, struct sunrpc_ns_info)
 #define SUNRPC_NS_IOC_RPCB	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x04, struct sunrpc_ns_rpcb)
 #define SUNRPC_NS_IOC_CALLBACK	_IO(SUNRPC_NS_IOC_MAGIC, 0x05)
+#define SUNRPC_NS_IOC_UPCALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x06, struct sunrpc_ns_upcall)
+#define SUNRPC_NS_IOC_CREATE_HOST _IOW(SUNRPC_NS_IOC_MAGIC, 0x07, struct sunrpc_ns_create_host)
 
 #endif /* _UAPI_LINUX_SUNRPC_NS_H */

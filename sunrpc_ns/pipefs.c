@@ -1,0 +1,901 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sunrpc_ns in rpc_pipefs (nsmods_pipefs, Documentation/sunrpc_ns.rst):
+ *
+ *  - every client has nfs/clnt<id in hex> in its netns's rpc_pipefs, with
+ *    an "info" file and a "gssd" pipe that carries gssd-like upcalls
+ *    (SUNRPC_NS_IOC_UPCALL) and their answers;
+ *  - every netns has a host name cache, cache/sunrpc_ns_hosts, with the
+ *    files "channel" (requests out, answers in), "content" and "flush",
+ *    which SUNRPC_NS_IOC_CREATE_HOST resolves names through.
+ *
+ * nsmods_pipefs makes these in the netns's superblock whenever it exists
+ * (on MOUNT) and removes them on UMOUNT.  Upstream's models are the clntXX
+ * directories of net/sunrpc/clnt.c and the cache channel files of
+ * net/sunrpc/cache.c; the formats here are our own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/ctype.h>
+#include <linux/fs.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/inet.h>
+#include <linux/kernel.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+#include <kunit/visibility.h>
+#include <net/net_namespace.h>
+
+#include "internal.h"
+
+/* How long a gssd upcall waits for gssd to open the pipe. */
+#define SNS_GSSD_OPEN_TIMEOUT	(5 * HZ)
+#define SNS_GSS_LINE_MAX	(SUNRPC_NS_UPCALL_MAX + 16)
+
+#define SNS_HC_ENTRIES_MAX	256	/* entries in one netns's cache */
+#define SNS_HC_REQS_MAX		32	/* unread requests; the oldest goes */
+#define SNS_HC_LINE_MAX		128	/* one channel write */
+
+/* ---- gssd-like upcalls on nfs/clnt<id>/gssd ---- */
+
+struct sns_upcall {
+	struct nspipefs_msg msg;
+	struct list_head node;		/* on clnt->upcalls while unanswered */
+	refcount_t ref;			/* the waiter's, and the pipe's until
+					 * it hands the message back
+					 */
+	struct completion done;
+	u32 seq;
+	int err;			/* (upcall_lock) the result, once done */
+	char answer[SUNRPC_NS_UPCALL_MAX];
+	char text[SNS_GSS_LINE_MAX];
+};
+
+static void sns_upcall_put(struct sns_upcall *up)
+{
+	if (refcount_dec_and_test(&up->ref))
+		kfree(up);
+}
+
+/* 1 to @room - 1 decimal digits, copied to @num with a NUL. */
+static bool sns_digits(const char *s, size_t len, char *num, size_t room)
+{
+	size_t i;
+
+	if (!len || len >= room)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isdigit(s[i]))
+			return false;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return true;
+}
+
+static bool sns_printable(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/**
+ * sns_gss_parse() - parse a gssd-like downcall
+ * @buf: what userspace wrote, not NUL-terminated
+ * @len: its length
+ * @seq: set to the upcall's number
+ * @answer: set to the answer, NUL-terminated
+ * @room: room at @answer, NUL included
+ *
+ * The format is "seq=<decimal> <answer>\n": the number without sign or
+ * leading zeros, one space, an answer of printable ASCII that fits @room,
+ * one newline at the very end.
+ *
+ * Return: 0, or -EINVAL for anything else.
+ */
+int sns_gss_parse(const char *buf, size_t len, u32 *seq, char *answer,
+		  size_t room)
+{
+	char num[11];
+	const char *sp;
+	size_t n;
+
+	if (len < 7 || memcmp(buf, "seq=", 4) || buf[len - 1] != '\n')
+		return -EINVAL;
+	buf += 4;
+	len -= 5;		/* "seq=" and the newline */
+	sp = memchr(buf, ' ', len);
+	if (!sp)
+		return -EINVAL;
+	n = sp - buf;
+	if (!sns_digits(buf, n, num, sizeof(num)) || (buf[0] == '0' && n > 1) ||
+	    kstrtou32(num, 10, seq))
+		return -EINVAL;
+	buf += n + 1;
+	len -= n + 1;
+	if (!len || len >= room || !sns_printable(buf, len))
+		return -EINVAL;
+	memcpy(answer, buf, len);
+	answer[len] = '\0';
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sns_gss_parse);
+
+static ssize_t sns_gssd_downcall(struct nspipefs_pipe *pipe, const void *buf,
+				 size_t len)
+{
+	struct sns_clnt *clnt = pipe->private;
+	char answer[SUNRPC_NS_UPCALL_MAX];
+	struct sns_upcall *up;
+	u32 seq;
+
+	if (sns_gss_parse(buf, len, &seq, answer, sizeof(answer))) {
+		pr_warn_ratelimited("client %u: malformed gssd downcall (%zu bytes)\n",
+				    clnt->id, len);
+		return -EINVAL;
+	}
+	spin_lock(&clnt->upcall_lock);
+	list_for_each_entry(up, &clnt->upcalls, node) {
+		if (up->seq != seq)
+			continue;
+		strscpy(up->answer, answer, sizeof(up->answer));
+		up->err = 0;
+		list_del_init(&up->node);
+		complete(&up->done);
+		spin_unlock(&clnt->upcall_lock);
+		return len;
+	}
+	spin_unlock(&clnt->upcall_lock);
+	pr_info_ratelimited("client %u: gssd downcall for seq=%u, which nobody waits for\n",
+			    clnt->id, seq);
+	return -ENOENT;
+}
+
+/* The pipe is done with a message: read (err 0), or dropped. */
+static void sns_gssd_destroy_msg(struct nspipefs_pipe *pipe,
+				 struct nspipefs_msg *msg)
+{
+	struct sns_upcall *up = container_of(msg, struct sns_upcall, msg);
+	struct sns_clnt *clnt = pipe->private;
+
+	if (msg->err) {
+		/* It never reached gssd: the waiter learns why at once. */
+		spin_lock(&clnt->upcall_lock);
+		if (!list_empty(&up->node)) {
+			up->err = msg->err;
+			list_del_init(&up->node);
+			complete(&up->done);
+		}
+		spin_unlock(&clnt->upcall_lock);
+	}
+	sns_upcall_put(up);
+}
+
+static const struct nspipefs_pipe_ops sns_gssd_ops = {
+	.downcall	= sns_gssd_downcall,
+	.destroy_msg	= sns_gssd_destroy_msg,
+};
+
+/**
+ * sns_ioc_upcall() - SUNRPC_NS_IOC_UPCALL: ask gssd, wait for its answer
+ * @clnt: the client
+ * @uarg: the &struct sunrpc_ns_upcall
+ *
+ * Return: 0 with the answer copied out, or an errno.
+ */
+long sns_ioc_upcall(struct sns_clnt *clnt,
+		    struct sunrpc_ns_upcall __user *uarg)
+{
+	struct sunrpc_ns_upcall *u;
+	struct sns_upcall *up;
+	size_t len;
+	long left;
+	int err;
+
+	u = memdup_user(uarg, sizeof(*u));
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	len = strnlen(u->data, sizeof(u->data));
+	if (u->pad || u->timeout_ms > 60000 || !len ||
+	    len == sizeof(u->data) || !sns_printable(u->data, len)) {
+		pr_info_ratelimited("client %u: bad upcall request\n", clnt->id);
+		err = -EINVAL;
+		goto out_free_u;
+	}
+	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	if (!up) {
+		err = -ENOMEM;
+		goto out_free_u;
+	}
+	init_completion(&up->done);
+	INIT_LIST_HEAD(&up->node);
+	/* The waiter's reference, and the pipe's once it takes the message. */
+	refcount_set(&up->ref, 2);
+	spin_lock(&clnt->upcall_lock);
+	up->seq = ++clnt->upcall_seq;
+	list_add_tail(&up->node, &clnt->upcalls);
+	spin_unlock(&clnt->upcall_lock);
+	up->msg.data = up->text;
+	up->msg.len = scnprintf(up->text, sizeof(up->text), "seq=%u %s\n",
+				up->seq, u->data);
+
+	err = nspipefs_queue_upcall(&clnt->gssd, &up->msg);
+	if (err) {
+		spin_lock(&clnt->upcall_lock);
+		list_del_init(&up->node);
+		spin_unlock(&clnt->upcall_lock);
+		kfree(up);
+		goto out_free_u;
+	}
+
+	left = msecs_to_jiffies(u->timeout_ms ?: 5000);
+	left = wait_for_completion_interruptible_timeout(&up->done, left);
+	spin_lock(&clnt->upcall_lock);
+	if (!list_empty(&up->node)) {
+		/* Not answered: no downcall can reach it any more. */
+		list_del_init(&up->node);
+		err = left < 0 ? -EINTR : -ETIMEDOUT;
+	} else {
+		err = up->err;
+	}
+	spin_unlock(&clnt->upcall_lock);
+	if (!err) {
+		memset(u->data, 0, sizeof(u->data));
+		strscpy(u->data, up->answer, sizeof(u->data));
+		if (copy_to_user(uarg, u, sizeof(*u)))
+			err = -EFAULT;
+	}
+	sns_upcall_put(up);
+out_free_u:
+	kfree(u);
+	return err;
+}
+
+/* ---- nfs/clnt<id>/info ---- */
+
+static int sns_info_show(struct seq_file *m, void *v)
+{
+	struct sns_clnt *clnt = m->private;
+
+	if (clnt->family == AF_INET)
+		seq_printf(m, "server: %pI4\n",
+			   &((struct sockaddr_in *)&clnt->addr)->sin_addr);
+	else
+		seq_printf(m, "server: %pI6c\n",
+			   &((struct sockaddr_in6 *)&clnt->addr)->sin6_addr);
+	seq_printf(m, "host: %s\n", clnt->host[0] ? clnt->host : "-");
+	seq_printf(m, "program: %u\nversion: %u\n", clnt->prog, clnt->vers);
+	seq_printf(m, "protocol: %s\n",
+		   clnt->proto == IPPROTO_TCP ? "tcp" : "udp");
+	seq_printf(m, "port: %u\nnetns: %u\n", clnt->port, clnt->net->ns.inum);
+	return 0;
+}
+
+/* Under the info inode's lock: the client is alive while the file is in. */
+static bool sns_info_get(void *p)
+{
+	struct sns_clnt *clnt = p;
+
+	return refcount_inc_not_zero(&clnt->ref);
+}
+
+static int sns_info_open(struct inode *inode, struct file *file)
+{
+	struct sns_clnt *clnt = nspipefs_file_private(inode, sns_info_get);
+	int err;
+
+	if (!clnt)
+		return -ENXIO;
+	err = single_open(file, sns_info_show, clnt);
+	if (err)
+		sns_clnt_put(clnt);
+	return err;
+}
+
+static int sns_info_release(struct inode *inode, struct file *file)
+{
+	struct sns_clnt *clnt = ((struct seq_file *)file->private_data)->private;
+
+	single_release(inode, file);
+	sns_clnt_put(clnt);
+	return 0;
+}
+
+static const struct file_operations sns_info_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sns_info_open,
+	.read_iter	= seq_read_iter,
+	.llseek		= seq_lseek,
+	.release	= sns_info_release,
+};
+
+/**
+ * sns_clnt_pipefs_add() - give a client its rpc_pipefs directory
+ * @clnt: the client, not yet visible to anyone
+ *
+ * Return: 0 (also when rpc_pipefs is not mounted in the client's netns:
+ * the directory appears at the next mount), or an errno.
+ */
+int sns_clnt_pipefs_add(struct sns_clnt *clnt)
+{
+	int err;
+
+	snprintf(clnt->pdir_name, sizeof(clnt->pdir_name), "clnt%x", clnt->id);
+	nspipefs_dir_init(&clnt->pdir, "nfs", clnt->pdir_name);
+	nspipefs_file_init(&clnt->info, "info", 0400, &sns_info_fops, clnt);
+	nspipefs_pipe_init(&clnt->gssd, "gssd", &sns_gssd_ops);
+	clnt->gssd.private = clnt;
+	clnt->gssd.max_downcall = SNS_GSS_LINE_MAX;
+	clnt->gssd.upcall_timeout = SNS_GSSD_OPEN_TIMEOUT;
+
+	err = nspipefs_dir_add(clnt->net, &clnt->pdir);
+	if (err && err != -ENODEV)
+		return err;
+	err = nspipefs_file_add(&clnt->pdir, &clnt->info);
+	if (err && err != -ENODEV)
+		goto err_dir;
+	err = nspipefs_pipe_add(&clnt->pdir, &clnt->gssd);
+	if (err && err != -ENODEV)
+		goto err_dir;
+	return 0;
+
+err_dir:
+	/* Takes out whatever was added to it, too. */
+	nspipefs_dir_del(&clnt->pdir);
+	return err;
+}
+
+/**
+ * sns_clnt_pipefs_del() - take a client's directory out of rpc_pipefs
+ * @clnt: the client; nothing happens if it has none
+ *
+ * Queued upcalls end with EPIPE; open info files keep their reference.
+ */
+void sns_clnt_pipefs_del(struct sns_clnt *clnt)
+{
+	nspipefs_pipe_del(&clnt->gssd);
+	nspipefs_file_del(&clnt->info);
+	nspipefs_dir_del(&clnt->pdir);
+}
+
+/* ---- cache/sunrpc_ns_hosts: the per-netns host name cache ---- */
+
+struct sns_hentry {
+	struct list_head node;		/* on hcache->entries */
+	time64_t expiry;		/* boot time, seconds */
+	u32 family;
+	u8 addr[16];
+	char name[SNS_HC_NAME_MAX + 1];
+};
+
+struct sns_hreq {
+	struct list_head node;		/* on hcache->reqs */
+	char name[SNS_HC_NAME_MAX + 1];
+};
+
+struct sns_hcache {
+	struct net *net;		/* not counted: this lives in it */
+	struct nspipefs_dir dir;
+	struct nspipefs_file channel, content, flush;
+	spinlock_t lock;	/* protects entries, reqs, their counts */
+	struct list_head entries;
+	unsigned int nentries;
+	struct list_head reqs;		/* requests not yet read */
+	unsigned int nreqs;
+	u64 upcalls, downcalls;
+	wait_queue_head_t resolvers;	/* woken when an entry is added */
+	wait_queue_head_t readers;	/* woken when a request is queued */
+};
+
+/**
+ * sns_hc_name_ok() - is this a host name the cache takes?
+ * @name: the name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * Return: true for 1 to %SNS_HC_NAME_MAX letters, digits, '.', '-' and
+ * '_', not starting with '.' or '-'.
+ */
+bool sns_hc_name_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len > SNS_HC_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr(".-_", name[i]))
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(sns_hc_name_ok);
+
+/**
+ * sns_hc_parse() - parse one answer written to the cache's channel
+ * @buf: what userspace wrote, not NUL-terminated
+ * @len: its length
+ * @r: the parsed answer
+ *
+ * The format is "<name> <address> <expiry-seconds>\n": a name as
+ * sns_hc_name_ok() takes, an IPv4 or IPv6 address in its usual text form,
+ * a decimal number of seconds from now, 1 to %SNS_HC_TTL_MAX; single
+ * spaces, one newline at the very end.
+ *
+ * Return: 0, or -EINVAL for anything else.
+ */
+int sns_hc_parse(const char *buf, size_t len, struct sns_hc_reply *r)
+{
+	const char *tok[3], *end;
+	char num[12];
+	size_t tlen[3];
+	int i;
+
+	if (!len || len > SNS_HC_LINE_MAX || buf[len - 1] != '\n')
+		return -EINVAL;
+	len--;
+	for (i = 0; i < 3; i++) {
+		const char *sp = memchr(buf, ' ', len);
+
+		if (i < 2 && !sp)
+			return -EINVAL;
+		if (i == 2 && sp)
+			return -EINVAL;
+		tok[i] = buf;
+		tlen[i] = sp ? sp - buf : len;
+		if (!tlen[i])
+			return -EINVAL;
+		if (sp) {
+			len -= tlen[i] + 1;
+			buf = sp + 1;
+		}
+	}
+	if (!sns_hc_name_ok(tok[0], tlen[0]))
+		return -EINVAL;
+	memcpy(r->name, tok[0], tlen[0]);
+	r->name[tlen[0]] = '\0';
+
+	memset(r->addr, 0, sizeof(r->addr));
+	if (in4_pton(tok[1], tlen[1], r->addr, -1, &end) &&
+	    end == tok[1] + tlen[1]) {
+		r->family = AF_INET;
+	} else if (in6_pton(tok[1], tlen[1], r->addr, -1, &end) &&
+		   end == tok[1] + tlen[1]) {
+		r->family = AF_INET6;
+	} else {
+		return -EINVAL;
+	}
+
+	if (!sns_digits(tok[2], tlen[2], num, sizeof(num)) ||
+	    kstrtou32(num, 10, &r->ttl) || !r->ttl || r->ttl > SNS_HC_TTL_MAX)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sns_hc_parse);
+
+static struct sns_hcache *sns_hcache(const struct net *net)
+{
+	return sunrpc_ns_net(net)->hcache;
+}
+
+/* Drop expired entries.  hc->lock held. */
+static void sns_hc_prune(struct sns_hcache *hc, time64_t now)
+{
+	struct sns_hentry *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &hc->entries, node) {
+		if (e->expiry > now)
+			continue;
+		list_del(&e->node);
+		hc->nentries--;
+		kfree(e);
+	}
+}
+
+/* A valid entry for @name, copied out; false if none. */
+static bool sns_hc_find(struct sns_hcache *hc, const char *name, u32 *family,
+			u8 *addr)
+{
+	time64_t now = ktime_get_boottime_seconds();
+	struct sns_hentry *e;
+	bool found = false;
+
+	spin_lock(&hc->lock);
+	list_for_each_entry(e, &hc->entries, node) {
+		if (strcmp(e->name, name) || e->expiry <= now)
+			continue;
+		*family = e->family;
+		memcpy(addr, e->addr, sizeof(e->addr));
+		found = true;
+		break;
+	}
+	spin_unlock(&hc->lock);
+	return found;
+}
+
+/* Ask the helper about @name, unless a request for it is unread. */
+static int sns_hc_request(struct sns_hcache *hc, const char *name)
+{
+	struct sns_hreq *req, *old;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	strscpy(req->name, name, sizeof(req->name));
+	spin_lock(&hc->lock);
+	list_for_each_entry(old, &hc->reqs, node) {
+		if (!strcmp(old->name, name)) {
+			spin_unlock(&hc->lock);
+			kfree(req);
+			return 0;
+		}
+	}
+	old = NULL;
+	if (hc->nreqs >= SNS_HC_REQS_MAX) {
+		old = list_first_entry(&hc->reqs, struct sns_hreq, node);
+		list_del(&old->node);
+		hc->nreqs--;
+	}
+	list_add_tail(&req->node, &hc->reqs);
+	hc->nreqs++;
+	hc->upcalls++;
+	spin_unlock(&hc->lock);
+	if (old)
+		pr_warn_ratelimited("netns %u: host cache requests not read, dropped %s\n",
+				    hc->net->ns.inum, old->name);
+	kfree(old);
+	wake_up_interruptible(&hc->readers);
+	return 0;
+}
+
+/**
+ * sns_hcache_resolve() - the address of a host name in a netns
+ * @net: the namespace whose cache is asked
+ * @name: the name, as sns_hc_name_ok() takes
+ * @timeout: how long to wait for the helper, in jiffies
+ * @family: set to AF_INET or AF_INET6
+ * @addr: set to the address (16 bytes, IPv4 in the first 4)
+ *
+ * A valid entry answers at once; otherwise "<name>\n" is queued on the
+ * cache's channel and the caller waits for the helper's answer.
+ *
+ * Return: 0, -ETIMEDOUT, -EINTR, or -ENOMEM.
+ */
+int sns_hcache_resolve(struct net *net, const char *name,
+		       unsigned long timeout, u32 *family, u8 *addr)
+{
+	struct sns_hcache *hc = sns_hcache(net);
+	long left;
+	int err;
+
+	if (sns_hc_find(hc, name, family, addr))
+		return 0;
+	err = sns_hc_request(hc, name);
+	if (err)
+		return err;
+	left = wait_event_interruptible_timeout(hc->resolvers,
+						sns_hc_find(hc, name, family,
+							    addr),
+						timeout);
+	if (left < 0)
+		return -EINTR;
+	if (!left) {
+		pr_info_ratelimited("netns %u: no answer for host %s\n",
+				    net->ns.inum, name);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sns_hcache_resolve);
+
+/* Open methods: the cache outlives every open file of it (Documentation). */
+static int sns_hc_open(struct inode *inode, struct file *file)
+{
+	file->private_data = nspipefs_file_private(inode, NULL);
+	return file->private_data ? 0 : -ENXIO;
+}
+
+/* Whole lines from a user or kernel (kernel_write()) buffer. */
+static char *sns_hc_copy_in(struct iov_iter *from, size_t len)
+{
+	char *buf = kmalloc(len, GFP_KERNEL);
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	if (!copy_from_iter_full(buf, len, from)) {
+		kfree(buf);
+		return ERR_PTR(-EFAULT);
+	}
+	return buf;
+}
+
+static ssize_t sns_hc_channel_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct sns_hcache *hc = file->private_data;
+	size_t len = iov_iter_count(to);
+	char line[SNS_HC_NAME_MAX + 2];
+	struct sns_hreq *req;
+	size_t n;
+
+	for (;;) {
+		spin_lock(&hc->lock);
+		req = list_first_entry_or_null(&hc->reqs, struct sns_hreq,
+					       node);
+		if (req) {
+			n = strlen(req->name) + 1;
+			if (n > len) {
+				/* Whole lines only; the request stays. */
+				spin_unlock(&hc->lock);
+				return -EMSGSIZE;
+			}
+			list_del(&req->node);
+			hc->nreqs--;
+		}
+		spin_unlock(&hc->lock);
+		if (req)
+			break;
+		if ((file->f_flags & O_NONBLOCK) ||
+		    (iocb->ki_flags & IOCB_NOWAIT))
+			return -EAGAIN;
+		if (wait_event_interruptible(hc->readers,
+					     !list_empty(&hc->reqs)))
+			return -ERESTARTSYS;
+	}
+	snprintf(line, sizeof(line), "%s\n", req->name);
+	kfree(req);
+	if (copy_to_iter(line, n, to) != n)
+		return -EFAULT;
+	return n;
+}
+
+static ssize_t sns_hc_channel_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct sns_hcache *hc = iocb->ki_filp->private_data;
+	size_t len = iov_iter_count(from);
+	struct sns_hentry *e, *old, *tmp;
+	struct sns_hc_reply r;
+	time64_t now;
+	char *buf;
+	int err;
+
+	if (!len || len > SNS_HC_LINE_MAX) {
+		pr_warn_ratelimited("netns %u: host cache: write of %zu bytes refused\n",
+				    hc->net->ns.inum, len);
+		return -EINVAL;
+	}
+	buf = sns_hc_copy_in(from, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = sns_hc_parse(buf, len, &r);
+	kfree(buf);
+	if (err) {
+		pr_warn_ratelimited("netns %u: host cache: malformed answer refused\n",
+				    hc->net->ns.inum);
+		return err;
+	}
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	strscpy(e->name, r.name, sizeof(e->name));
+	e->family = r.family;
+	memcpy(e->addr, r.addr, sizeof(e->addr));
+	now = ktime_get_boottime_seconds();
+	e->expiry = now + r.ttl;
+
+	old = NULL;
+	spin_lock(&hc->lock);
+	sns_hc_prune(hc, now);
+	list_for_each_entry(tmp, &hc->entries, node) {
+		if (!strcmp(tmp->name, e->name)) {
+			old = tmp;
+			break;
+		}
+	}
+	if (old) {
+		list_replace(&old->node, &e->node);
+	} else if (hc->nentries < SNS_HC_ENTRIES_MAX) {
+		list_add_tail(&e->node, &hc->entries);
+		hc->nentries++;
+	} else {
+		spin_unlock(&hc->lock);
+		kfree(e);
+		pr_warn_ratelimited("netns %u: host cache full\n",
+				    hc->net->ns.inum);
+		return -ENOSPC;
+	}
+	hc->downcalls++;
+	spin_unlock(&hc->lock);
+	kfree(old);
+	wake_up_interruptible_all(&hc->resolvers);
+	return len;
+}
+
+static __poll_t sns_hc_channel_poll(struct file *file, poll_table *wait)
+{
+	struct sns_hcache *hc = file->private_data;
+	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
+
+	poll_wait(file, &hc->readers, wait);
+	if (!list_empty_careful(&hc->reqs))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+static const struct file_operations sns_hc_channel_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sns_hc_open,
+	.read_iter	= sns_hc_channel_read,
+	.write_iter	= sns_hc_channel_write,
+	.poll		= sns_hc_channel_poll,
+	.llseek		= noop_llseek,
+};
+
+/* content: "<name> <address> <seconds left>", valid entries only. */
+static int sns_hc_content_show(struct seq_file *m, void *v)
+{
+	struct sns_hcache *hc = m->private;
+	time64_t now = ktime_get_boottime_seconds();
+	struct sns_hentry *e;
+
+	spin_lock(&hc->lock);
+	list_for_each_entry(e, &hc->entries, node) {
+		if (e->expiry <= now)
+			continue;
+		if (e->family == AF_INET)
+			seq_printf(m, "%s %pI4 %lld\n", e->name, e->addr,
+				   e->expiry - now);
+		else
+			seq_printf(m, "%s %pI6c %lld\n", e->name, e->addr,
+				   e->expiry - now);
+	}
+	spin_unlock(&hc->lock);
+	return 0;
+}
+
+static int sns_hc_content_open(struct inode *inode, struct file *file)
+{
+	struct sns_hcache *hc = nspipefs_file_private(inode, NULL);
+
+	if (!hc)
+		return -ENXIO;
+	return single_open(file, sns_hc_content_show, hc);
+}
+
+static const struct file_operations sns_hc_content_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sns_hc_content_open,
+	.read_iter	= seq_read_iter,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/* Drop every entry.  hc->lock held. */
+static void sns_hc_drop_all(struct sns_hcache *hc)
+{
+	struct sns_hentry *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &hc->entries, node) {
+		list_del(&e->node);
+		kfree(e);
+	}
+	hc->nentries = 0;
+}
+
+/* flush: writing a decimal number (a time, as upstream's) drops all. */
+static ssize_t sns_hc_flush_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct sns_hcache *hc = iocb->ki_filp->private_data;
+	size_t len = iov_iter_count(from);
+	char buf[24];
+	u64 v;
+
+	if (!len || len >= sizeof(buf))
+		goto bad;
+	if (!copy_from_iter_full(buf, len, from))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (!isdigit(buf[0]) || kstrtou64(buf, 10, &v))
+		goto bad;
+	spin_lock(&hc->lock);
+	sns_hc_drop_all(hc);
+	spin_unlock(&hc->lock);
+	return len;
+
+bad:
+	pr_warn_ratelimited("netns %u: host cache: bad flush refused\n",
+			    hc->net->ns.inum);
+	return -EINVAL;
+}
+
+static const struct file_operations sns_hc_flush_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sns_hc_open,
+	.write_iter	= sns_hc_flush_write,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * sns_hcache_net_init() - a netns's host cache and its rpc_pipefs files
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM (or another error of nsmods_pipefs).
+ */
+int sns_hcache_net_init(struct net *net)
+{
+	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_hcache *hc;
+	int err;
+
+	hc = kzalloc(sizeof(*hc), GFP_KERNEL);
+	if (!hc)
+		return -ENOMEM;
+	hc->net = net;
+	spin_lock_init(&hc->lock);
+	INIT_LIST_HEAD(&hc->entries);
+	INIT_LIST_HEAD(&hc->reqs);
+	init_waitqueue_head(&hc->resolvers);
+	init_waitqueue_head(&hc->readers);
+	nspipefs_dir_init(&hc->dir, "cache", "sunrpc_ns_hosts");
+	nspipefs_file_init(&hc->channel, "channel", 0600, &sns_hc_channel_fops,
+			   hc);
+	nspipefs_file_init(&hc->content, "content", 0400, &sns_hc_content_fops,
+			   hc);
+	nspipefs_file_init(&hc->flush, "flush", 0200, &sns_hc_flush_fops, hc);
+
+	/* -ENODEV: nothing mounted now, made at the next mount. */
+	err = nspipefs_dir_add(net, &hc->dir);
+	if (err && err != -ENODEV)
+		goto err_free;
+	err = nspipefs_file_add(&hc->dir, &hc->channel);
+	if (err && err != -ENODEV)
+		goto err_dir;
+	err = nspipefs_file_add(&hc->dir, &hc->content);
+	if (err && err != -ENODEV)
+		goto err_dir;
+	err = nspipefs_file_add(&hc->dir, &hc->flush);
+	if (err && err != -ENODEV)
+		goto err_dir;
+	sn->hcache = hc;
+	return 0;
+
+err_dir:
+	nspipefs_dir_del(&hc->dir);
+err_free:
+	kfree(hc);
+	return err;
+}
+
+/**
+ * sns_hcache_net_exit() - remove a netns's host cache
+ * @net: the namespace; its rpc_pipefs is not mounted (a mount pins it)
+ */
+void sns_hcache_net_exit(struct net *net)
+{
+	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_hcache *hc = sn->hcache;
+	struct sns_hreq *req, *tmp;
+
+	if (!hc)
+		return;
+	nspipefs_dir_del(&hc->dir);
+	spin_lock(&hc->lock);
+	sns_hc_drop_all(hc);
+	list_for_each_entry_safe(req, tmp, &hc->reqs, node) {
+		list_del(&req->node);
+		kfree(req);
+	}
+	hc->nreqs = 0;
+	spin_unlock(&hc->lock);
+	sn->hcache = NULL;
+	kfree(hc);
+}

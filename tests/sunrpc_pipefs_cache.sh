@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# In-VM test of sunrpc_ns's host cache in rpc_pipefs (Documentation/
+# sunrpc_ns.rst, "rpc_pipefs"): cache/sunrpc_ns_hosts with channel,
+# content and flush in each namespace, a helper filling it through the
+# channel, clients made by name through it (IPv4, IPv6), served from the
+# cache the second time, per-namespace caches, timeouts, hostile answers
+# and flushes, and rmmod of sunrpc_ns while mounted taking the cache
+# directories out.  Setup: tests/sunrpc_pipefs_lib.bash.
+# The cases are called indirectly (case_$name).
+# shellcheck disable=SC2317
+. "$(dirname "$0")/sunrpc_pipefs_lib.bash"
+
+case_cache() {
+	local h="$W/mA/cache/sunrpc_ns_hosts" out c
+	for f in channel content flush; do
+		[ -f "$h/$f" ] || cfail "no $f in A's cache dir"
+	done
+	[ -z "$(cat "$h/content")" ] || cfail "A's cache not empty: $(cat "$h/content")"
+	ns_exec pfA "$prog" cached "$h/channel" srvA=10.0.0.3 srv6=fd00::3 \
+		>"$W/cached.out" 2>&1 &
+	c=$!
+	pids+=("$c")
+	wait_for 10 grep -q '^cached ready' "$W/cached.out" || cfail "cached not ready"
+	# A client by name: resolved through A's channel.
+	hold A3 pfA -H srvA -R 20000 || { cfail "by name: $(cat "$W/A3.out")"; return; }
+	out=$(cat "$W/mA/nfs/clnt$(hid A3)/info")
+	grep -qx "server: 10.0.0.3" <<<"$out" || cfail "srvA client info: $out"
+	grep -qx "host: srvA" <<<"$out" || cfail "srvA client info: $out"
+	hold A4 pfA -H srv6 -R 20000 || cfail "by name (v6): $(cat "$W/A4.out")"
+	grep -qx "server: fd00::3" "$W/mA/nfs/clnt$(hid A4)/info" ||
+		cfail "srv6 client info: $(cat "$W/mA/nfs/clnt$(hid A4)/info")"
+	grep -q '^served srvA' "$W/cached.out" || cfail "cached: $(cat "$W/cached.out")"
+	out=$(cat "$h/content")
+	echo "content: $out"
+	grep -qE '^srvA 10\.0\.0\.3 [0-9]+$' <<<"$out" || cfail "content: $out"
+	grep -qE '^srv6 fd00::3 [0-9]+$' <<<"$out" || cfail "content: $out"
+	# A second client of srvA: from the cache, no new request.
+	hold A5 pfA -H srvA -R 20000 || cfail "second by name: $(cat "$W/A5.out")"
+	[ "$(grep -c '^served srvA' "$W/cached.out")" = 1 ] ||
+		cfail "srvA asked again while cached: $(cat "$W/cached.out")"
+	# Per netns: B's cache knows nothing, and has no helper.
+	[ -z "$(cat "$W/mB/cache/sunrpc_ns_hosts/content")" ] ||
+		cfail "B's cache has A's entries"
+	hold B3 pfB -H srvA -R 1000 && cfail "B resolved srvA with no helper"
+	grep -qx "error ETIMEDOUT" "$W/B3.out" || cfail "B by name: $(cat "$W/B3.out")"
+	# A name the helper does not know.
+	hold A6 pfA -H nosuch -R 1000 && cfail "nosuch resolved"
+	grep -qx "error ETIMEDOUT" "$W/A6.out" || cfail "nosuch: $(cat "$W/A6.out")"
+	# Hostile input.
+	hold A7 pfA -H "bad/name" -R 1000 && cfail "bad/name accepted"
+	grep -qx "error EINVAL" "$W/A7.out" || cfail "bad/name: $(cat "$W/A7.out")"
+	mark
+	in_ns pfA "$prog" badcache "$h/channel" "$h/flush" >"$W/badcache.out" 2>&1 ||
+		cfail "badcache: $(cat "$W/badcache.out")"
+	since | grep -q "host cache: malformed answer refused" ||
+		cfail "no log line for malformed answers"
+	since | grep -q "host cache: bad flush refused" ||
+		cfail "no log line for a bad flush"
+	[ "$(wc -l <"$h/content")" = 2 ] || cfail "hostile writes changed content: $(cat "$h/content")"
+	# flush: all gone, asked again.
+	echo 1 >"$h/flush" || cfail "flush refused"
+	[ -z "$(cat "$h/content")" ] || cfail "content after flush: $(cat "$h/content")"
+	hold A8 pfA -H srvA -R 20000 || cfail "after flush: $(cat "$W/A8.out")"
+	[ "$(grep -c '^served srvA' "$W/cached.out")" = 2 ] ||
+		cfail "srvA not asked again after flush: $(cat "$W/cached.out")"
+	for x in A3 A4 A5 A8; do unhold "$x"; done
+	unhold B3
+	unhold A6
+	unhold A7
+}
+
+sns_pipefs_setup
+run_sh cache
+sns_pipefs_finish
+# Mounted, sunrpc_ns can go: its pernet exit takes the cache dirs out.
+wait_for 10 rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
+for m in mA mB mC; do
+	[ ! -e "$W/$m/cache/sunrpc_ns_hosts" ] || fail "cache dir left in $m after rmmod"
+	umount "$W/$m" || fail "umount $m"
+done
+for n in $nets; do ip netns del "$n"; done
+rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
+
+[ "$bad" = 0 ] && echo PASS
+exit "$bad"
