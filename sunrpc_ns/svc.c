@@ -7,9 +7,9 @@
  * netns gets at most one: a TCP listener (IPv4 and IPv6) made with
  * sock_create_kern() in that netns and served by one kthread, started by
  * the first client that asks (SUNRPC_NS_IOC_CALLBACK) and stopped with the
- * last such client.  It
- * answers program SUNRPC_NS_CB_PROG: NULL, and WHOAMI, which names the
- * netns that answered.  Upstream's model: fs/nfs/callback.c,
+ * last such client.  It answers program SUNRPC_NS_CB_PROG: NULL, and
+ * WHOAMI, which names the netns that answered.  Upstream's model:
+ * fs/nfs/callback.c,
  * fs/lockd/svc.c (lockd_up_net(), svc_create_xprt() per net).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

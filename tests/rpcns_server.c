@@ -230,6 +230,22 @@ static void w_string(struct wbuf *w, const char *s)
 	w_opaque(w, s, strlen(s));
 }
 
+/* A call's header, RPC version 2, AUTH_NONE credential and verifier. */
+static void w_call_head(struct wbuf *w, __u32 xid, __u32 prog, __u32 vers,
+			__u32 proc)
+{
+	w_u32(w, xid);
+	w_u32(w, CALL);
+	w_u32(w, 2);
+	w_u32(w, prog);
+	w_u32(w, vers);
+	w_u32(w, proc);
+	w_u32(w, 0);
+	w_u32(w, 0);
+	w_u32(w, 0);
+	w_u32(w, 0);
+}
+
 /* XDR decoding */
 
 static bool r_u32(struct rbuf *r, __u32 *v)
@@ -554,16 +570,7 @@ static void callback_whoami(const struct peer *pe, __u32 port, char *s, size_t n
 	if (connect(fd, (struct sockaddr *)&to, alen))
 		goto out_errno;
 	w_u32(&w, 0);			/* the record marker, below */
-	w_u32(&w, 0x6362u);		/* xid */
-	w_u32(&w, CALL);
-	w_u32(&w, 2);
-	w_u32(&w, CB_PROG);
-	w_u32(&w, 1);
-	w_u32(&w, CB_WHOAMI);
-	w_u32(&w, 0);			/* AUTH_NONE credential and verifier */
-	w_u32(&w, 0);
-	w_u32(&w, 0);
-	w_u32(&w, 0);
+	w_call_head(&w, 0x6362u, CB_PROG, 1, CB_WHOAMI);
 	mark = htonl(0x80000000u | (__u32)(w.len - 4));
 	memcpy(w.b, &mark, 4);
 	if (!write_all(fd, w.b, w.len))
@@ -899,16 +906,7 @@ static bool rpcb_call(__u32 vers, __u32 proc, struct wbuf *args)
 	bool ok = false;
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	w_u32(&w, xid);
-	w_u32(&w, CALL);
-	w_u32(&w, 2);
-	w_u32(&w, PMAP_PROG);
-	w_u32(&w, vers);
-	w_u32(&w, proc);
-	w_u32(&w, 0);		/* AUTH_NONE credential and verifier */
-	w_u32(&w, 0);
-	w_u32(&w, 0);
-	w_u32(&w, 0);
+	w_call_head(&w, xid, PMAP_PROG, vers, proc);
 	w_reserve(&w, args->len);
 	memcpy(w.b + w.len, args->b, args->len);
 	w.len += args->len;
