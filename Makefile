@@ -2,9 +2,14 @@
 #
 # nsmods: namespace designs as loadable modules.
 #
-#   make                  build the modules against $(KDIR)
-#   make modules_install  install them into $(KDIR)'s module tree (INSTALL_MOD_PATH)
+#   make                  build the four modules against $(KDIR)
+#   make modules_install  install them (INSTALL_MOD_PATH=DIR to stage) under
+#                         lib/modules/<release>/updates/ and run depmod
+#   make NSMODS_TESTS=1   also the test-only modules (KUnit suites,
+#                         tests/modules/); installed only with it too
 #   make test             every check and test (scripts/test.sh)
+#   make test ONLY=MOD    one module's loop (MOD: sunrpc_ns, pipefs,
+#                         mqueue_ns or nsfs; scripts/test.sh --only)
 #   make run              boot the test kernel with the modules loaded (demo)
 #   make shell            interactive shell in the test kernel
 #   make clean
@@ -20,11 +25,20 @@ endif
 
 all: modules
 
-modules modules_install clean:
+modules clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $@
 
+# Built again first, so that modules.order lists what this make was asked
+# for (a test build before must not get its test modules installed).
+# depmod: kbuild runs it only when the tree has a System.map; run it here
+# for the release the modules were built for, under INSTALL_MOD_PATH.
+KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease)
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates $@
+	depmod -b "$(or $(INSTALL_MOD_PATH),/)" -a $(KRELEASE)
+
 test:
-	scripts/test.sh
+	scripts/test.sh $(if $(ONLY),--only $(ONLY))
 
 run:
 	scripts/vm.sh demo

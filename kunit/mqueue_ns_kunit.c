@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for nsmods_mqueue: the queue (priority order, FIFO within a
+ * KUnit tests for nsmods_mqueue_ns: the queue (priority order, FIFO within a
  * priority, sizes), attribute and limit checks, per-user accounting, and,
  * built in (where copy_ipcs() can make namespaces), the record lifetime:
  * one record per namespace, death seen when the namespace is freed, the
@@ -9,8 +9,6 @@
  * The record cases are built-in only: from a module, the only namespace a
  * KUnit thread has is init_ipc_ns, whose record would pin the module.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/delay.h>
@@ -330,12 +328,12 @@ static struct kunit_case mqns_cases[] = {
 };
 
 static struct kunit_suite mqns_suite = {
-	.name = "nsmods_mqueue",
+	.name = "nsmods_mqueue_ns",
 	.test_cases = mqns_cases,
 };
 
 kunit_test_suite(mqns_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for nsmods_mqueue");
+MODULE_DESCRIPTION("KUnit tests for nsmods_mqueue_ns");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -10,8 +10,6 @@
  * Nothing here needs userspace: the suite runs built into a UML kernel at
  * boot, and loaded as a module.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -80,7 +78,7 @@ static struct ns_common *kns_ref(struct kns *k)
 }
 
 /* The stash, read once, outside the KUnit macros. */
-static struct dentry *stash_of(struct nsmods_nsfs_rec *rec)
+static struct dentry *stash_of(struct nsfs_rec *rec)
 {
 	return READ_ONCE(rec->stashed);
 }
@@ -90,26 +88,26 @@ static unsigned int kns_count(struct kns *k)
 	return refcount_read(&k->ns.count);
 }
 
-static struct nsmods_nsfs_stats stats(void)
+static struct nsfs_stats stats(void)
 {
-	struct nsmods_nsfs_stats st;
+	struct nsfs_stats st;
 
-	nsmods_nsfs_get_stats(&st);
+	nsfs_get_stats(&st);
 	return st;
 }
 
 /* The first get makes the record, the inode and the dentry, and stashes it. */
 static void nsfs_slow_path(struct kunit *test)
 {
-	struct nsmods_nsfs_stats before = stats(), after;
+	struct nsfs_stats before = stats(), after;
 	struct kns *k = kns_new(test);
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 	struct inode *inode;
 	struct path path;
 	char buf[64], *name;
 
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k->ns));
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k), &path), 0);
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k->ns));
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k), &path), 0);
 	after = stats();
 	KUNIT_EXPECT_EQ(test, after.slow - before.slow, 1UL);
 	KUNIT_EXPECT_EQ(test, after.won - before.won, 1UL);
@@ -125,7 +123,7 @@ static void nsfs_slow_path(struct kunit *test)
 			(unsigned long)NSMODS_NSFS_MAGIC);
 	KUNIT_EXPECT_PTR_EQ(test, path.mnt->mnt_sb, path.dentry->d_sb);
 
-	rec = nsmods_nsfs_rec_find(&k->ns);
+	rec = nsfs_rec_find(&k->ns);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	KUNIT_EXPECT_PTR_EQ(test, inode->i_private, (void *)rec);
 	KUNIT_EXPECT_PTR_EQ(test, stash_of(rec), path.dentry);
@@ -134,7 +132,7 @@ static void nsfs_slow_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->inum, k->ns.inum);
 	/* The inode's reference and ours. */
 	KUNIT_EXPECT_EQ(test, refcount_read(&rec->refs), 2U);
-	nsmods_nsfs_rec_put(rec);
+	nsfs_rec_put(rec);
 
 	/* The base reference and the inode's; the caller's went to the inode. */
 	KUNIT_EXPECT_EQ(test, kns_count(k), 2U);
@@ -149,18 +147,18 @@ static void nsfs_slow_path(struct kunit *test)
 	path_put(&path);
 	KUNIT_EXPECT_EQ(test, kns_count(k), 1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&k->puts), 1);
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k->ns));
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k->ns));
 }
 
 /* A second get takes the stashed dentry and drops the caller's reference. */
 static void nsfs_fast_path(struct kunit *test)
 {
-	struct nsmods_nsfs_stats before = stats(), after;
+	struct nsfs_stats before = stats(), after;
 	struct kns *k = kns_new(test);
 	struct path a, b;
 
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k), &a), 0);
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k), &b), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k), &a), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k), &b), 0);
 	after = stats();
 	KUNIT_EXPECT_PTR_EQ(test, a.dentry, b.dentry);
 	KUNIT_EXPECT_PTR_EQ(test, a.mnt, b.mnt);
@@ -186,13 +184,13 @@ static void nsfs_fast_path(struct kunit *test)
  */
 static void nsfs_d_prune_clears_stash(struct kunit *test)
 {
-	struct nsmods_nsfs_stats before = stats(), after;
+	struct nsfs_stats before = stats(), after;
 	struct kns *k = kns_new(test);
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 	struct path path;
 
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k), &path), 0);
-	rec = nsmods_nsfs_rec_find(&k->ns);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k), &path), 0);
+	rec = nsfs_rec_find(&k->ns);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	KUNIT_EXPECT_PTR_EQ(test, stash_of(rec), path.dentry);
 
@@ -205,15 +203,15 @@ static void nsfs_d_prune_clears_stash(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kns_count(k), 1U);
 
 	/* The stash is empty: slow path again, into the same record. */
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k), &path), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k), &path), 0);
 	KUNIT_EXPECT_EQ(test, stats().slow - after.slow, 1UL);
 	KUNIT_EXPECT_PTR_EQ(test, d_inode(path.dentry)->i_private, (void *)rec);
 	KUNIT_EXPECT_PTR_EQ(test, stash_of(rec), path.dentry);
 	KUNIT_EXPECT_EQ(test, refcount_read(&rec->refs), 2U);
 	path_put(&path);
 
-	nsmods_nsfs_rec_put(rec);
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k->ns));
+	nsfs_rec_put(rec);
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k->ns));
 }
 
 /*
@@ -223,38 +221,38 @@ static void nsfs_d_prune_clears_stash(struct kunit *test)
  */
 static void nsfs_record_lifetime(struct kunit *test)
 {
-	struct nsmods_nsfs_stats before, mid;
+	struct nsfs_stats before, mid;
 	struct kns *k1 = kns_new(test), *k2 = kns_new(test);
-	struct nsmods_nsfs_rec *r1, *r2;
+	struct nsfs_rec *r1, *r2;
 	struct path p1, p2;
 
 	rcu_barrier();
 	before = stats();
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k1), &p1), 0);
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(kns_ref(k2), &p2), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k1), &p1), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k2), &p2), 0);
 	KUNIT_EXPECT_PTR_NE(test, p1.dentry, p2.dentry);
 	mid = stats();
 	KUNIT_EXPECT_EQ(test, mid.records - before.records, 2L);
 
-	r1 = nsmods_nsfs_rec_find(&k1->ns);
-	r2 = nsmods_nsfs_rec_find(&k2->ns);
+	r1 = nsfs_rec_find(&k1->ns);
+	r2 = nsfs_rec_find(&k2->ns);
 	KUNIT_ASSERT_NOT_NULL(test, r1);
 	KUNIT_ASSERT_NOT_NULL(test, r2);
 	KUNIT_EXPECT_PTR_NE(test, r1, r2);
 	KUNIT_EXPECT_EQ(test, d_inode(p2.dentry)->i_ino,
 			(unsigned long)k2->ns.inum);
-	nsmods_nsfs_rec_put(r1);
-	nsmods_nsfs_rec_put(r2);
+	nsfs_rec_put(r1);
+	nsfs_rec_put(r2);
 
 	path_put(&p1);
 	/* Gone from the table at once; k2's is untouched. */
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k1->ns));
-	r2 = nsmods_nsfs_rec_find(&k2->ns);
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k1->ns));
+	r2 = nsfs_rec_find(&k2->ns);
 	KUNIT_EXPECT_NOT_NULL(test, r2);
 	if (r2)
-		nsmods_nsfs_rec_put(r2);
+		nsfs_rec_put(r2);
 	path_put(&p2);
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k2->ns));
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k2->ns));
 
 	/* Freed once readers are done. */
 	rcu_barrier();
@@ -295,7 +293,7 @@ static int racer_fn(void *data)
 {
 	struct racer *r = data;
 
-	r->err = nsmods_nsfs_get_path(kns_ref(r->k), &r->path);
+	r->err = nsfs_get_path(kns_ref(r->k), &r->path);
 	if (atomic_dec_and_test(r->left))
 		complete(r->done);
 	return 0;
@@ -318,9 +316,9 @@ static void nsfs_cmpxchg_race(struct kunit *test)
 	init_waitqueue_head(&race.wq);
 
 	for (round = 0; round < RACE_ROUNDS; round++) {
-		struct nsmods_nsfs_stats before = stats(), after;
+		struct nsfs_stats before = stats(), after;
 		DECLARE_COMPLETION_ONSTACK(done);
-		struct nsmods_nsfs_rec *rec;
+		struct nsfs_rec *rec;
 		atomic_t left;
 		int started = 0;
 
@@ -328,7 +326,7 @@ static void nsfs_cmpxchg_race(struct kunit *test)
 		atomic_set(&race.arrived, 0);
 		race.timed_out = false;
 		WRITE_ONCE(race.ns, &k->ns);
-		nsmods_nsfs_set_publish_hook(race_hook);
+		nsfs_set_publish_hook(race_hook);
 
 		for (i = 0; i < RACERS; i++) {
 			struct task_struct *t;
@@ -347,7 +345,7 @@ static void nsfs_cmpxchg_race(struct kunit *test)
 			started++;
 		}
 		wait_for_completion(&done);
-		nsmods_nsfs_set_publish_hook(NULL);
+		nsfs_set_publish_hook(NULL);
 		WRITE_ONCE(race.ns, NULL);
 
 		KUNIT_ASSERT_EQ(test, started, RACERS);
@@ -366,20 +364,20 @@ static void nsfs_cmpxchg_race(struct kunit *test)
 		/* The losers' inodes are gone: one inode, one ns reference. */
 		KUNIT_EXPECT_EQ(test, after.inodes - before.inodes, 1L);
 		KUNIT_EXPECT_EQ(test, kns_count(k), 2U);
-		rec = nsmods_nsfs_rec_find(&k->ns);
+		rec = nsfs_rec_find(&k->ns);
 		KUNIT_EXPECT_NOT_NULL(test, rec);
 		if (rec) {
 			KUNIT_EXPECT_PTR_EQ(test, stash_of(rec),
 					    r[0].path.dentry);
 			KUNIT_EXPECT_EQ(test, refcount_read(&rec->refs), 2U);
-			nsmods_nsfs_rec_put(rec);
+			nsfs_rec_put(rec);
 		}
 
 		for (i = 0; i < RACERS; i++)
 			if (!r[i].err)
 				path_put(&r[i].path);
 		KUNIT_EXPECT_EQ(test, kns_count(k), 1U);
-		KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k->ns));
+		KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k->ns));
 	}
 }
 
@@ -397,10 +395,10 @@ static int stress_fn(void *data)
 	int i;
 
 	for (i = 0; i < STRESS_LOOPS; i++) {
-		struct nsmods_nsfs_rec *rec;
+		struct nsfs_rec *rec;
 		struct path path;
 
-		if (nsmods_nsfs_get_path(kns_ref(s->k), &path)) {
+		if (nsfs_get_path(kns_ref(s->k), &path)) {
 			s->errors++;
 			continue;
 		}
@@ -421,7 +419,7 @@ static int stress_fn(void *data)
 /* Gets and puts from several threads on one namespace, no help given. */
 static void nsfs_stress(struct kunit *test)
 {
-	struct nsmods_nsfs_stats before = stats(), after;
+	struct nsfs_stats before = stats(), after;
 	DECLARE_COMPLETION_ONSTACK(done);
 	struct kns *k = kns_new(test);
 	struct stresser *s;
@@ -457,7 +455,7 @@ static void nsfs_stress(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kns_count(k), 1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&k->puts),
 			STRESS_THREADS * STRESS_LOOPS);
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(&k->ns));
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(&k->ns));
 	kunit_info(test, "fast %lu slow %lu won %lu lost %lu took over %lu\n",
 		   after.fast - before.fast, after.slow - before.slow,
 		   after.won - before.won, after.lost - before.lost,
@@ -475,9 +473,9 @@ static void nsfs_real_namespaces(struct kunit *test)
 		kunit_skip(test, "no proc_ns_operations (NET_NS or USER_NS off)");
 
 	get_net(&init_net);
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(net, &pn), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(net, &pn), 0);
 	get_user_ns(&init_user_ns);
-	KUNIT_ASSERT_EQ(test, nsmods_nsfs_get_path(user, &pu), 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(user, &pu), 0);
 
 	KUNIT_EXPECT_EQ(test, d_inode(pn.dentry)->i_ino, (unsigned long)net->inum);
 	KUNIT_EXPECT_EQ(test, d_inode(pu.dentry)->i_ino, (unsigned long)user->inum);
@@ -490,8 +488,8 @@ static void nsfs_real_namespaces(struct kunit *test)
 
 	path_put(&pn);
 	path_put(&pu);
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(net));
-	KUNIT_EXPECT_NULL(test, nsmods_nsfs_rec_find(user));
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(net));
+	KUNIT_EXPECT_NULL(test, nsfs_rec_find(user));
 }
 
 static struct kunit_case nsfs_cases[] = {

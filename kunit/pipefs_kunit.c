@@ -15,8 +15,6 @@
  * exists (the guest runner makes two).  The case that needs a namespace
  * nobody else holds exists only built in.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/file.h>

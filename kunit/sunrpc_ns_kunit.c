@@ -10,8 +10,6 @@
  * suite is built into the kernel (kunit.py on UML).  The module build runs
  * the cases that work on the namespaces that already exist.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -151,7 +149,7 @@ static void sunrpc_ns_every_net_has_state(struct kunit *test)
 
 	down_read(&net_rwsem);
 	for_each_net(net) {
-		struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+		struct sns_net *sn = sns_net(net);
 
 		KUNIT_EXPECT_PTR_EQ(test, sn->net, net);
 		KUNIT_EXPECT_NOT_NULL(test, sn->proc_dir);
@@ -163,7 +161,7 @@ static void sunrpc_ns_every_net_has_state(struct kunit *test)
 	}
 	up_read(&net_rwsem);
 
-	KUNIT_EXPECT_EQ(test, nsmods_settled_live(sunrpc_ns_live_nets),
+	KUNIT_EXPECT_EQ(test, nsmods_settled_live(sns_live_nets),
 			count_nets(NULL));
 	for (i = 0; i < min_t(int, n, ARRAY_SIZE(seen)); i++)
 		for (j = i + 1; j < min_t(int, n, ARRAY_SIZE(seen)); j++)
@@ -225,8 +223,8 @@ static struct net *make_net(void)
 
 static void pernet_new_net_order(struct kunit *test)
 {
-	int live = nsmods_settled_live(sunrpc_ns_live_nets);
-	struct sunrpc_ns_net *sn;
+	int live = nsmods_settled_live(sns_live_nets);
+	struct sns_net *sn;
 	char order[8] = {};
 	struct net *net;
 	int i, k = 0;
@@ -248,10 +246,10 @@ static void pernet_new_net_order(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, order, "ABD");
 
 	/* Our own state exists in the new namespace. */
-	sn = sunrpc_ns_net(net);
+	sn = sns_net(net);
 	KUNIT_EXPECT_PTR_EQ(test, sn->net, net);
 	KUNIT_EXPECT_NOT_NULL(test, sn->proc_dir);
-	KUNIT_EXPECT_EQ(test, sunrpc_ns_live_nets(), live + 1);
+	KUNIT_EXPECT_EQ(test, sns_live_nets(), live + 1);
 
 	put_net(net);
 	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&tlog.done, 10 * HZ), 0UL);
@@ -262,7 +260,7 @@ static void pernet_new_net_order(struct kunit *test)
 		if (!tlog.calls[i].init && tlog.calls[i].net == net)
 			order[k++] = tlog.calls[i].op;
 	KUNIT_EXPECT_STREQ(test, order, "DBA");
-	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sunrpc_ns_live_nets, live));
+	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sns_live_nets, live));
 
 	unregister_pernet_subsys(&op_b_ops);
 	unregister_pernet_device(&op_d_ops);
@@ -271,7 +269,7 @@ static void pernet_new_net_order(struct kunit *test)
 
 static void pernet_new_net_unwinds(struct kunit *test)
 {
-	int live = nsmods_settled_live(sunrpc_ns_live_nets);
+	int live = nsmods_settled_live(sns_live_nets);
 	struct net *net;
 
 	log_reset();
@@ -294,13 +292,13 @@ static void pernet_new_net_unwinds(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, count_calls('A', false, NULL), 1);
 		KUNIT_EXPECT_EQ(test, count_calls('F', true, NULL), 1);
 		KUNIT_EXPECT_EQ(test, count_calls('F', false, NULL), 0);
-		KUNIT_EXPECT_EQ(test, sunrpc_ns_live_nets(), live);
+		KUNIT_EXPECT_EQ(test, sns_live_nets(), live);
 	}
 
 	op_f_registered = false;
 	unregister_pernet_subsys(&op_f_ops);
 	unregister_pernet_subsys(&op_a_ops);
-	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sunrpc_ns_live_nets, live));
+	KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sns_live_nets, live));
 }
 #endif /* !MODULE */
 
@@ -753,22 +751,22 @@ static void sns_test_hcache_per_net(struct kunit *test)
 
 	down_read(&net_rwsem);
 	for_each_net(net) {
-		KUNIT_EXPECT_NOT_NULL(test, sunrpc_ns_net(net)->hcache);
+		KUNIT_EXPECT_NOT_NULL(test, sns_net(net)->hcache);
 		n++;
 	}
 	up_read(&net_rwsem);
 	KUNIT_EXPECT_GT(test, n, 0);
 #ifndef MODULE
 	{
-		int live = nsmods_settled_live(sunrpc_ns_live_nets);
+		int live = nsmods_settled_live(sns_live_nets);
 		struct vfsmount *mnt;
 		struct file *file;
 
 		net = copy_net_ns(CLONE_NEWNET, &init_user_ns, &init_net);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, net);
-		KUNIT_EXPECT_NOT_NULL(test, sunrpc_ns_net(net)->hcache);
-		KUNIT_EXPECT_PTR_NE(test, sunrpc_ns_net(net)->hcache,
-				    sunrpc_ns_net(&init_net)->hcache);
+		KUNIT_EXPECT_NOT_NULL(test, sns_net(net)->hcache);
+		KUNIT_EXPECT_PTR_NE(test, sns_net(net)->hcache,
+				    sns_net(&init_net)->hcache);
 		mnt = nspipefs_test_mount(net);
 		KUNIT_EXPECT_NOT_ERR_OR_NULL(test, mnt);
 		if (!IS_ERR(mnt)) {
@@ -781,7 +779,7 @@ static void sns_test_hcache_per_net(struct kunit *test)
 		}
 		put_net(net);
 		/* Its pernet exit ran: the cache went with it. */
-		KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sunrpc_ns_live_nets,
+		KUNIT_EXPECT_TRUE(test, nsmods_wait_live(sns_live_nets,
 							 live));
 	}
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsmods_mqueue: /dev/nsmods_mqueue, the mq_open()/mq_unlink() analogue,
+ * nsmods_mqueue_ns: /dev/nsmods_mqueue_ns, the mq_open()/mq_unlink() analogue,
  * acting in the caller's ipc namespace; and the module's init and exit.
  *
  * A module cannot add system calls, so opening by name is an ioctl that
@@ -9,8 +9,6 @@
  * vfs_create() (so permission checks, LSMs and fsnotify see it) and opens
  * with dentry_open(), as upstream's do_mq_open() does with its mount.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/file.h>
@@ -308,7 +306,7 @@ static const struct file_operations mqns_dev_fops = {
 
 static struct miscdevice mqns_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
-	.name = "nsmods_mqueue",
+	.name = "nsmods_mqueue_ns",
 	.fops = &mqns_dev_fops,
 	.mode = 0666,
 };

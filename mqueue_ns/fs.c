@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsmods_mqueue: the "mqueue_ns" filesystem, one superblock per ipc
+ * nsmods_mqueue_ns: the "mqueue_ns" filesystem, one superblock per ipc
  * namespace, and the queue files in it.
  *
  * Mounting acts in the caller's ipc namespace; everything done through a
@@ -8,8 +8,6 @@
  * namespace (Documentation/mqueue_ns.rst).  Upstream's ipc/mqueue.c is
  * the model for the semantics.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/capability.h>
 #include <linux/fs_context.h>
 #include <linux/hrtimer.h>
@@ -541,7 +539,7 @@ int mqns_fs_init(void)
 {
 	int err;
 
-	mqns_inode_cachep = kmem_cache_create("nsmods_mqueue_inode",
+	mqns_inode_cachep = kmem_cache_create("nsmods_mqueue_ns_inode",
 					      sizeof(struct mqns_inode_info), 0,
 					      SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT,
 					      mqns_inode_once);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* nsmods_mqueue: what its files share (Documentation/mqueue_ns.rst). */
+/* nsmods_mqueue_ns: what its files share (Documentation/mqueue_ns.rst). */
 #ifndef _NSMODS_MQUEUE_INTERNAL_H
 #define _NSMODS_MQUEUE_INTERNAL_H
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsmods_mqueue: one record per ipc namespace, and how we learn that the
+ * nsmods_mqueue_ns: one record per ipc namespace, and how we learn that the
  * namespace died.
  *
  * A module gets no callback when an ipc namespace is freed.  What it can
@@ -12,8 +12,6 @@
  * Documentation/mqueue_ns.rst for the reference graph and the one edge
  * (an upstream mq_open() fd outliving the namespace) where it comes late.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/fsnotify_backend.h>
 #include <linux/ipc_namespace.h>
 #include <linux/module.h>
@@ -304,7 +302,7 @@ void mqns_records_show(struct seq_file *m)
 
 int mqns_ns_init(void)
 {
-	mqns_wq = alloc_workqueue("nsmods_mqueue", 0, 0);
+	mqns_wq = alloc_workqueue("nsmods_mqueue_ns", 0, 0);
 	if (!mqns_wq)
 		return -ENOMEM;
 	mqns_group = fsnotify_alloc_group(&mqns_fsnotify_ops, 0);

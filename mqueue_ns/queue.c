@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsmods_mqueue: the queue itself (priority order, limits) and per-user
+ * nsmods_mqueue_ns: the queue itself (priority order, limits) and per-user
  * byte accounting, independent of the filesystem so KUnit can drive it.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>

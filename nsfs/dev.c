@@ -9,8 +9,6 @@
  * gives the struct ns_common.  We take a reference of our own and serve
  * the namespace from our filesystem.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
@@ -100,7 +98,7 @@ static struct ns_common *nsfs_ns_from_proc(pid_t nr, u32 type,
 		goto out;
 	}
 	/* @f pins @ns until our reference is taken. */
-	nsmods_nsfs_ns_get(ns);
+	nsfs_ns_get(ns);
 out:
 	fput(f);
 	return ns;
@@ -203,7 +201,7 @@ static long nsfs_dev_open_ns(void __user *arg)
 	ns = nsfs_ns_of(&req, name);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	return nsmods_nsfs_open_ns(ns);
+	return nsfs_open_ns(ns);
 }
 
 static long nsfs_dev_ioctl(struct file *file, unsigned int cmd,
@@ -230,11 +228,11 @@ static struct miscdevice nsfs_miscdev = {
 };
 
 /**
- * nsmods_nsfs_dev_init() - register /dev/nsmods_nsfs
+ * nsfs_dev_init() - register /dev/nsmods_nsfs
  *
  * Return: 0 or a negative errno.
  */
-int nsmods_nsfs_dev_init(void)
+int nsfs_dev_init(void)
 {
 	int err = misc_register(&nsfs_miscdev);
 
@@ -244,9 +242,9 @@ int nsmods_nsfs_dev_init(void)
 }
 
 /**
- * nsmods_nsfs_dev_exit() - remove /dev/nsmods_nsfs
+ * nsfs_dev_exit() - remove /dev/nsmods_nsfs
  */
-void nsmods_nsfs_dev_exit(void)
+void nsfs_dev_exit(void)
 {
 	misc_deregister(&nsfs_miscdev);
 }

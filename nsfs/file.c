@@ -8,8 +8,6 @@
  * NS_GET_USERNS and NS_GET_PARENT, and a descriptor of the kernel's own
  * nsfs for the same namespace, which setns(2) accepts.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -23,14 +21,14 @@
 /* open_related_ns() callback: the same namespace, one more reference. */
 static struct ns_common *nsfs_same_ns(struct ns_common *ns)
 {
-	return nsmods_nsfs_ns_get(ns);
+	return nsfs_ns_get(ns);
 }
 
 /*
  * The owning user namespace, if the caller can see it: it must be the
  * caller's user namespace or one of its descendants.
  */
-static int nsfs_open_owner(struct nsmods_nsfs_rec *rec)
+static int nsfs_open_owner(struct nsfs_rec *rec)
 {
 	struct user_namespace *owner = rec->ops->owner(rec->ns);
 	struct user_namespace *mine = current_user_ns();
@@ -43,10 +41,10 @@ static int nsfs_open_owner(struct nsmods_nsfs_rec *rec)
 		return -EPERM;
 	/* @owner lives as long as @rec->ns, which our inode pins. */
 	get_user_ns(owner);
-	return nsmods_nsfs_open_ns(&owner->ns);
+	return nsfs_open_ns(&owner->ns);
 }
 
-static int nsfs_open_parent(struct nsmods_nsfs_rec *rec)
+static int nsfs_open_parent(struct nsfs_rec *rec)
 {
 	struct ns_common *parent;
 
@@ -59,14 +57,14 @@ static int nsfs_open_parent(struct nsmods_nsfs_rec *rec)
 	parent = rec->ops->get_parent(rec->ns);
 	if (IS_ERR(parent))
 		return PTR_ERR(parent);
-	return nsmods_nsfs_open_ns(parent);
+	return nsfs_open_ns(parent);
 }
 
 static long nsfs_ns_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
 	/* The inode, pinned by @file, holds a reference on the record. */
-	struct nsmods_nsfs_rec *rec = file_inode(file)->i_private;
+	struct nsfs_rec *rec = file_inode(file)->i_private;
 
 	switch (cmd) {
 	case NSMODS_NSFS_GET_NSTYPE:
@@ -83,7 +81,7 @@ static long nsfs_ns_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
-const struct file_operations nsmods_nsfs_ns_fops = {
+const struct file_operations nsfs_ns_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = nsfs_ns_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

@@ -6,8 +6,6 @@
  * (dev.c); debugfs shows the records and the get path counters in
  * /sys/kernel/debug/nsmods_nsfs/.  Unload undoes both, in reverse.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -18,12 +16,12 @@ static struct dentry *nsfs_debugfs;
 
 static int nsfs_records_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, nsmods_nsfs_show_records, NULL);
+	return single_open(file, nsfs_show_records, NULL);
 }
 
 static int nsfs_stats_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, nsmods_nsfs_show_stats, NULL);
+	return single_open(file, nsfs_show_stats, NULL);
 }
 
 static const struct file_operations nsfs_records_fops = {
@@ -46,10 +44,10 @@ static int __init nsfs_init(void)
 {
 	int err;
 
-	err = nsmods_nsfs_fs_init();
+	err = nsfs_fs_init();
 	if (err)
 		return err;
-	err = nsmods_nsfs_dev_init();
+	err = nsfs_dev_init();
 	if (err)
 		goto err_fs;
 
@@ -63,15 +61,15 @@ static int __init nsfs_init(void)
 	return 0;
 
 err_fs:
-	nsmods_nsfs_fs_exit();
+	nsfs_fs_exit();
 	return err;
 }
 
 static void __exit nsfs_exit(void)
 {
 	debugfs_remove(nsfs_debugfs);
-	nsmods_nsfs_dev_exit();
-	nsmods_nsfs_fs_exit();
+	nsfs_dev_exit();
+	nsfs_fs_exit();
 }
 
 module_init(nsfs_init);

@@ -12,8 +12,6 @@
  * dropping them for another caller's if that one won.  d_prune clears the
  * stash when the dentry dies; the record goes when its last inode does.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -66,18 +64,18 @@ static void nsfs_run_publish_hook(struct ns_common *ns)
 }
 
 /**
- * nsmods_nsfs_set_publish_hook() - run a function before each publish
+ * nsfs_set_publish_hook() - run a function before each publish
  * @hook: called with the namespace after a get made its dentry and before
  *	it tries to publish it; NULL to stop
  *
  * For KUnit: a hook that waits lets a test line many callers up on the
  * cmpxchg.  The caller keeps @hook's code loaded until it sets NULL again.
  */
-void nsmods_nsfs_set_publish_hook(void (*hook)(struct ns_common *ns))
+void nsfs_set_publish_hook(void (*hook)(struct ns_common *ns))
 {
 	WRITE_ONCE(nsfs_publish_hook, hook);
 }
-EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_set_publish_hook);
+EXPORT_SYMBOL_IF_KUNIT(nsfs_set_publish_hook);
 #else
 static void nsfs_run_publish_hook(struct ns_common *ns)
 {
@@ -85,7 +83,7 @@ static void nsfs_run_publish_hook(struct ns_common *ns)
 #endif
 
 /**
- * nsmods_nsfs_ns_get() - take one more reference on a namespace
+ * nsfs_ns_get() - take one more reference on a namespace
  * @ns: the namespace; the caller holds a reference on it
  *
  * Every namespace type's proc_ns_operations::put drops ns_common::count in
@@ -93,16 +91,16 @@ static void nsfs_run_publish_hook(struct ns_common *ns)
  *
  * Return: @ns.
  */
-struct ns_common *nsmods_nsfs_ns_get(struct ns_common *ns)
+struct ns_common *nsfs_ns_get(struct ns_common *ns)
 {
 	refcount_inc(&ns->count);
 	return ns;
 }
-EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_ns_get);
+EXPORT_SYMBOL_IF_KUNIT(nsfs_ns_get);
 
-static struct nsmods_nsfs_rec *nsfs_table_find(struct ns_common *ns)
+static struct nsfs_rec *nsfs_table_find(struct ns_common *ns)
 {
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 
 	hash_for_each_possible_rcu(nsfs_table, rec, node, (unsigned long)ns,
 				   lockdep_is_held(&nsfs_table_lock))
@@ -112,9 +110,9 @@ static struct nsmods_nsfs_rec *nsfs_table_find(struct ns_common *ns)
 }
 
 /* Find @ns's record or make one, with a reference for the caller. */
-static struct nsmods_nsfs_rec *nsfs_rec_get_or_create(struct ns_common *ns)
+static struct nsfs_rec *nsfs_rec_get_or_create(struct ns_common *ns)
 {
-	struct nsmods_nsfs_rec *rec, *new;
+	struct nsfs_rec *rec, *new;
 
 	spin_lock(&nsfs_table_lock);
 	rec = nsfs_table_find(ns);
@@ -149,18 +147,18 @@ static struct nsmods_nsfs_rec *nsfs_rec_get_or_create(struct ns_common *ns)
 
 static void nsfs_rec_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct nsmods_nsfs_rec, rcu));
+	kfree(container_of(head, struct nsfs_rec, rcu));
 	atomic_long_dec(&nsfs_nr_records);
 }
 
 /**
- * nsmods_nsfs_rec_put() - drop a reference on a record
+ * nsfs_rec_put() - drop a reference on a record
  * @rec: the record
  *
  * The last reference takes the record out of the table at once and frees
  * it after an RCU grace period, for get paths that may still be reading it.
  */
-void nsmods_nsfs_rec_put(struct nsmods_nsfs_rec *rec)
+void nsfs_rec_put(struct nsfs_rec *rec)
 {
 	if (refcount_dec_not_one(&rec->refs))
 		return;
@@ -176,21 +174,21 @@ void nsmods_nsfs_rec_put(struct nsmods_nsfs_rec *rec)
 	WARN_ON_ONCE(READ_ONCE(rec->stashed));
 	call_rcu(&rec->rcu, nsfs_rec_free_rcu);
 }
-EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_rec_put);
+EXPORT_SYMBOL_IF_KUNIT(nsfs_rec_put);
 
 /**
- * nsmods_nsfs_rec_find() - look a namespace's record up
+ * nsfs_rec_find() - look a namespace's record up
  * @ns: the namespace
  *
  * For tests and the debugfs view: a reference on the record keeps it, not
  * its dentry or namespace, alive.
  *
  * Return: the record with a reference the caller drops with
- * nsmods_nsfs_rec_put(), or NULL if @ns has none.
+ * nsfs_rec_put(), or NULL if @ns has none.
  */
-struct nsmods_nsfs_rec *nsmods_nsfs_rec_find(struct ns_common *ns)
+struct nsfs_rec *nsfs_rec_find(struct ns_common *ns)
 {
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 
 	spin_lock(&nsfs_table_lock);
 	rec = nsfs_table_find(ns);
@@ -199,12 +197,12 @@ struct nsmods_nsfs_rec *nsmods_nsfs_rec_find(struct ns_common *ns)
 	spin_unlock(&nsfs_table_lock);
 	return rec;
 }
-EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_rec_find);
+EXPORT_SYMBOL_IF_KUNIT(nsfs_rec_find);
 
 /* Fast path: the stashed dentry with a reference, if there is a live one. */
 static struct dentry *nsfs_stash_lookup(struct ns_common *ns)
 {
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 	struct dentry *dentry = NULL;
 
 	rcu_read_lock();
@@ -225,7 +223,7 @@ static struct dentry *nsfs_stash_lookup(struct ns_common *ns)
 static struct dentry *nsfs_make_dentry(struct ns_common *ns)
 {
 	struct super_block *sb = nsfs_mnt->mnt_sb;
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 	struct dentry *dentry;
 	struct inode *inode;
 
@@ -235,7 +233,7 @@ static struct dentry *nsfs_make_dentry(struct ns_common *ns)
 	inode->i_ino = ns->inum;
 	inode->i_mode = S_IFREG | 0444;
 	inode->i_flags |= S_IMMUTABLE;
-	inode->i_fop = &nsmods_nsfs_ns_fops;
+	inode->i_fop = &nsfs_ns_fops;
 	simple_inode_init_ts(inode);
 
 	rec = nsfs_rec_get_or_create(ns);
@@ -266,7 +264,7 @@ err_put_ns:
  * reference for us.  A dead dentry still in the stash (killed, d_prune not
  * run yet) is replaced; its d_prune then finds the stash no longer its own.
  */
-static struct dentry *nsfs_publish(struct nsmods_nsfs_rec *rec,
+static struct dentry *nsfs_publish(struct nsfs_rec *rec,
 				   struct dentry *ours)
 {
 	struct dentry *cur = NULL;
@@ -291,7 +289,7 @@ static struct dentry *nsfs_publish(struct nsmods_nsfs_rec *rec,
 }
 
 /**
- * nsmods_nsfs_get_path() - the path of a namespace on our filesystem
+ * nsfs_get_path() - the path of a namespace on our filesystem
  * @ns: the namespace; the caller's reference on it is consumed, whatever
  *	the result
  * @path: filled in with a reference on our mount and on the dentry
@@ -301,9 +299,9 @@ static struct dentry *nsfs_publish(struct nsmods_nsfs_rec *rec,
  *
  * Return: 0, or -ENOMEM.
  */
-int nsmods_nsfs_get_path(struct ns_common *ns, struct path *path)
+int nsfs_get_path(struct ns_common *ns, struct path *path)
 {
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 	struct dentry *dentry, *ours;
 
 	dentry = nsfs_stash_lookup(ns);
@@ -328,21 +326,21 @@ out:
 	path->dentry = dentry;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_get_path);
+EXPORT_SYMBOL_IF_KUNIT(nsfs_get_path);
 
 /**
- * nsmods_nsfs_open_ns() - a namespace descriptor in the caller's fd table
+ * nsfs_open_ns() - a namespace descriptor in the caller's fd table
  * @ns: the namespace; the caller's reference on it is consumed
  *
  * Return: a new O_CLOEXEC read-only descriptor, or a negative errno.
  */
-int nsmods_nsfs_open_ns(struct ns_common *ns)
+int nsfs_open_ns(struct ns_common *ns)
 {
 	struct path path;
 	struct file *file;
 	int fd, err;
 
-	err = nsmods_nsfs_get_path(ns, &path);
+	err = nsfs_get_path(ns, &path);
 	if (err)
 		return err;
 
@@ -365,10 +363,10 @@ out:
 }
 
 /**
- * nsmods_nsfs_get_stats() - read the get path counters
+ * nsfs_get_stats() - read the get path counters
  * @st: filled in
  */
-void nsmods_nsfs_get_stats(struct nsmods_nsfs_stats *st)
+void nsfs_get_stats(struct nsfs_stats *st)
 {
 	st->fast = atomic_long_read(&nsfs_nr_fast);
 	st->slow = atomic_long_read(&nsfs_nr_slow);
@@ -379,12 +377,12 @@ void nsmods_nsfs_get_stats(struct nsmods_nsfs_stats *st)
 	st->records = atomic_long_read(&nsfs_nr_records);
 	st->inodes = atomic_long_read(&nsfs_nr_inodes);
 }
-EXPORT_SYMBOL_IF_KUNIT(nsmods_nsfs_get_stats);
+EXPORT_SYMBOL_IF_KUNIT(nsfs_get_stats);
 
 /* debugfs "records": one line per record. */
-int nsmods_nsfs_show_records(struct seq_file *m, void *v)
+int nsfs_show_records(struct seq_file *m, void *v)
 {
-	struct nsmods_nsfs_rec *rec;
+	struct nsfs_rec *rec;
 	int bkt;
 
 	spin_lock(&nsfs_table_lock);
@@ -397,11 +395,11 @@ int nsmods_nsfs_show_records(struct seq_file *m, void *v)
 }
 
 /* debugfs "stats": the counters, one "name value" a line. */
-int nsmods_nsfs_show_stats(struct seq_file *m, void *v)
+int nsfs_show_stats(struct seq_file *m, void *v)
 {
-	struct nsmods_nsfs_stats st;
+	struct nsfs_stats st;
 
-	nsmods_nsfs_get_stats(&st);
+	nsfs_get_stats(&st);
 	seq_printf(m, "fast %lu\nslow %lu\nwon %lu\nlost %lu\n",
 		   st.fast, st.slow, st.won, st.lost);
 	seq_printf(m, "took_over %lu\npruned %lu\nrecords %ld\ninodes %ld\n",
@@ -412,7 +410,7 @@ int nsmods_nsfs_show_stats(struct seq_file *m, void *v)
 static void nsfs_d_prune(struct dentry *dentry)
 {
 	struct inode *inode = d_inode(dentry);
-	struct nsmods_nsfs_rec *rec = inode ? inode->i_private : NULL;
+	struct nsfs_rec *rec = inode ? inode->i_private : NULL;
 
 	/* Only our own dentry: a caller may have replaced it already. */
 	if (rec && cmpxchg(&rec->stashed, dentry, NULL) == dentry)
@@ -422,7 +420,7 @@ static void nsfs_d_prune(struct dentry *dentry)
 static char *nsfs_d_dname(struct dentry *dentry, char *buf, int buflen)
 {
 	struct inode *inode = d_inode(dentry);
-	struct nsmods_nsfs_rec *rec = inode->i_private;
+	struct nsfs_rec *rec = inode->i_private;
 	char name[64];
 	int len;
 
@@ -441,7 +439,7 @@ static const struct dentry_operations nsfs_dops = {
 
 static void nsfs_evict_inode(struct inode *inode)
 {
-	struct nsmods_nsfs_rec *rec = inode->i_private;
+	struct nsfs_rec *rec = inode->i_private;
 	const struct proc_ns_operations *ops;
 	struct ns_common *ns;
 
@@ -451,7 +449,7 @@ static void nsfs_evict_inode(struct inode *inode)
 	ns = rec->ns;
 	ops = rec->ops;
 	/* The record first: once @ns is put, its address may be reused. */
-	nsmods_nsfs_rec_put(rec);
+	nsfs_rec_put(rec);
 	atomic_long_dec(&nsfs_nr_inodes);
 	ops->put(ns);
 }
@@ -492,11 +490,11 @@ static struct file_system_type nsfs_fs_type = {
 };
 
 /**
- * nsmods_nsfs_fs_init() - mount the internal filesystem
+ * nsfs_fs_init() - mount the internal filesystem
  *
  * Return: 0 or a negative errno.
  */
-int nsmods_nsfs_fs_init(void)
+int nsfs_fs_init(void)
 {
 	nsfs_mnt = kern_mount(&nsfs_fs_type);
 	if (IS_ERR(nsfs_mnt)) {
@@ -508,13 +506,13 @@ int nsmods_nsfs_fs_init(void)
 }
 
 /**
- * nsmods_nsfs_fs_exit() - unmount the internal filesystem and free it
+ * nsfs_fs_exit() - unmount the internal filesystem and free it
  *
  * A file's last fput may still be running our d_prune and evict_inode after
  * it dropped its module reference; it holds our mount until then.  So wait
  * for the superblock to die, then for the RCU frees of the records.
  */
-void nsmods_nsfs_fs_exit(void)
+void nsfs_fs_exit(void)
 {
 	kern_unmount(nsfs_mnt);
 	while (!wait_for_completion_timeout(&nsfs_sb_dead, 10 * HZ))

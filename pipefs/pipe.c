@@ -8,8 +8,6 @@
  * when no reader came in time, -EPIPE when the last reader closed or the
  * pipe was taken out, -EFAULT when copying to the reader failed.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/slab.h>

@@ -10,8 +10,6 @@
  * This file: the filesystem, the per-net state, the notifier chain and the
  * directories.  pipe.c: the pipe files.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>

@@ -23,7 +23,7 @@ for f in "$NSMODS_ROOT"/*; do
 done
 find "$farm" -xtype l -delete
 
-make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" "$@" modules >&2
+make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" NSMODS_TESTS=1 "$@" modules >&2
 
 # Userspace programs (tests/, and the user CLI in tools/): plain C, built
 # for the host's userland, which the guest shares.

@@ -7,7 +7,7 @@
 set -u
 if [ ! -e /proc/net/sunrpc_ns ]; then
 	insmod "$NSMODS_FARM/pipefs/nsmods_pipefs.ko" &&
-		insmod "$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko" || exit 1
+		insmod "$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko" || exit 1
 fi
 echo "== init_net: $(readlink /proc/self/ns/net)"
 cat /proc/net/sunrpc_ns/state
@@ -17,8 +17,8 @@ echo "== a named one (ip netns add demo):"
 ip netns add demo
 ip netns exec demo sh -c 'readlink /proc/self/ns/net; cat /proc/net/sunrpc_ns/state'
 ip netns del demo
-if grep -q '^sunrpc_ns ' /proc/modules; then
-	rmmod sunrpc_ns
+if grep -q '^nsmods_sunrpc_ns ' /proc/modules; then
+	rmmod nsmods_sunrpc_ns
 	rmmod nsmods_pipefs
 	echo "== after rmmod: $(ls /proc/net/sunrpc_ns 2>&1)"
 fi

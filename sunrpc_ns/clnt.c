@@ -13,8 +13,6 @@
  * record marking and reconnects.  Upstream's model: net/sunrpc/clnt.c,
  * xprtsock.c, rpcb_clnt.c (Documentation/sunrpc_ns.rst).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/anon_inodes.h>
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -33,7 +31,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
-#include <uapi/linux/sunrpc_ns.h>
+#include <uapi/linux/nsmods_sunrpc_ns.h>
 #include <nsmods/sunrpc_ns.h>
 #include "internal.h"
 
@@ -280,7 +278,7 @@ done:
  * @lenp: set to the reply's length
  * @offp: set to the offset of the result in it
  *
- * Return: 0 or an errno (include/uapi/linux/sunrpc_ns.h).
+ * Return: 0 or an errno (include/uapi/linux/nsmods_sunrpc_ns.h).
  */
 int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
 		  size_t args_len, u8 **bufp, size_t *lenp, size_t *offp)
@@ -339,7 +337,7 @@ static void sns_clnt_free(struct sns_clnt *clnt)
 {
 	sns_clnt_pipefs_del(clnt);
 	if (clnt->listed) {
-		struct sunrpc_ns_net *sn = sunrpc_ns_net(clnt->net);
+		struct sns_net *sn = sns_net(clnt->net);
 
 		spin_lock(&sn->xprt_lock);
 		list_del(&clnt->node);
@@ -721,7 +719,7 @@ static const struct file_operations sns_clnt_fops = {
 static long sns_create(struct sunrpc_ns_create *cp, const char *host)
 {
 	struct net *net = current->nsproxy->net_ns;
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 	struct sunrpc_ns_create c = *cp;
 	struct sns_clnt *clnt;
 	int fd, err;
@@ -821,7 +819,7 @@ static const struct file_operations sns_dev_fops = {
 
 static struct miscdevice sns_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
-	.name = "sunrpc_ns",
+	.name = "nsmods_sunrpc_ns",
 	.fops = &sns_dev_fops,
 	.mode = 0666,
 };
@@ -829,7 +827,7 @@ static struct miscdevice sns_misc = {
 /* /proc/net/sunrpc_ns/clients: the reader's netns's clients only. */
 int sns_clients_show(struct seq_file *m, void *v)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(seq_file_single_net(m));
+	struct sns_net *sn = sns_net(seq_file_single_net(m));
 	struct sns_clnt *clnt;
 
 	spin_lock(&sn->xprt_lock);

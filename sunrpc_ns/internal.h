@@ -15,14 +15,14 @@
 
 #include <nsmods/rpc_pipefs.h>
 #include <nsmods/sunrpc_ns.h>
-#include <uapi/linux/sunrpc_ns.h>
+#include <uapi/linux/nsmods_sunrpc_ns.h>
 
 struct seq_file;
 struct socket;
 struct net;
 
 struct sns_clnt {
-	struct list_head node;		/* on sunrpc_ns_net.xprt_list */
+	struct list_head node;		/* on sns_net.xprt_list */
 	bool listed;			/* on it (xprt_lock) */
 	refcount_t ref;			/* pins this memory: the fd's, and
 					 * one per open rpc_pipefs info file

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sunrpc_ns: per network namespace state for RPC transports.
+ * nsmods_sunrpc_ns: kernel ONC RPC clients whose sockets live in their
+ * creator's network namespace, a callback listener per namespace, and the
+ * clients' rpc_pipefs directories and host cache (Documentation/sunrpc_ns.rst).
  *
- * The module registers pernet_operations with a net_generic slot, so that
- * every network namespace, present at load time or made later, carries a
- * struct sunrpc_ns_net, and shows it in its own /proc/net/sunrpc_ns/state.
+ * This file holds the module's init/exit ladder and the pernet_operations
+ * that give every network namespace a struct sns_net, shown in its own
+ * /proc/net/sunrpc_ns/state.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/atomic.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -18,44 +18,44 @@
 #include <nsmods/sunrpc_ns.h>
 #include "internal.h"
 
-#define SUNRPC_NS_PROC_NAME "sunrpc_ns"
+#define SNS_PROC_NAME "sunrpc_ns"
 
-static unsigned int sunrpc_ns_net_id __read_mostly;
+static unsigned int sns_net_id __read_mostly;
 
-/* Source of sunrpc_ns_net::instance; only ever increases. */
-static atomic64_t sunrpc_ns_instances = ATOMIC64_INIT(0);
+/* Source of sns_net::instance; only ever increases. */
+static atomic64_t sns_instances = ATOMIC64_INIT(0);
 
 /* Counts namespaces whose state is initialised and not yet torn down. */
-static atomic_t sunrpc_ns_live = ATOMIC_INIT(0);
+static atomic_t sns_live = ATOMIC_INIT(0);
 
 /**
- * sunrpc_ns_net() - the sunrpc_ns state of a network namespace
+ * sns_net() - the sunrpc_ns state of a network namespace
  * @net: the namespace; the caller keeps it alive
  *
  * Return: the state, valid for as long as @net is.
  */
-struct sunrpc_ns_net *sunrpc_ns_net(const struct net *net)
+struct sns_net *sns_net(const struct net *net)
 {
-	return net_generic(net, sunrpc_ns_net_id);
+	return net_generic(net, sns_net_id);
 }
-EXPORT_SYMBOL_GPL(sunrpc_ns_net);
+EXPORT_SYMBOL_GPL(sns_net);
 
 /**
- * sunrpc_ns_live_nets() - number of namespaces holding sunrpc_ns state
+ * sns_live_nets() - number of namespaces holding sunrpc_ns state
  *
  * Return: how many namespaces have run our pernet init and not yet our
  * pernet exit.
  */
-int sunrpc_ns_live_nets(void)
+int sns_live_nets(void)
 {
-	return atomic_read(&sunrpc_ns_live);
+	return atomic_read(&sns_live);
 }
-EXPORT_SYMBOL_GPL(sunrpc_ns_live_nets);
+EXPORT_SYMBOL_GPL(sns_live_nets);
 
-static int sunrpc_ns_state_show(struct seq_file *m, void *v)
+static int sns_state_show(struct seq_file *m, void *v)
 {
 	struct net *net = seq_file_single_net(m);
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 	unsigned int nr;
 
 	spin_lock(&sn->xprt_lock);
@@ -69,9 +69,9 @@ static int sunrpc_ns_state_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int __net_init sunrpc_ns_net_init(struct net *net)
+static int __net_init sns_net_init(struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 
 	sn->net = net;
 	spin_lock_init(&sn->xprt_lock);
@@ -82,11 +82,11 @@ static int __net_init sunrpc_ns_net_init(struct net *net)
 	sn->svc_users = 0;
 	sn->hcache = NULL;
 
-	sn->proc_dir = proc_net_mkdir(net, SUNRPC_NS_PROC_NAME, net->proc_net);
+	sn->proc_dir = proc_net_mkdir(net, SNS_PROC_NAME, net->proc_net);
 	if (!sn->proc_dir)
 		goto err;
 	if (!proc_create_net_single("state", 0444, sn->proc_dir,
-				    sunrpc_ns_state_show, NULL) ||
+				    sns_state_show, NULL) ||
 	    !proc_create_net_single("clients", 0444, sn->proc_dir,
 				    sns_clients_show, NULL))
 		goto err_dir;
@@ -94,8 +94,8 @@ static int __net_init sunrpc_ns_net_init(struct net *net)
 	if (sns_hcache_net_init(net))
 		goto err_dir;
 
-	sn->instance = atomic64_inc_return(&sunrpc_ns_instances);
-	atomic_inc(&sunrpc_ns_live);
+	sn->instance = atomic64_inc_return(&sns_instances);
+	atomic_inc(&sns_live);
 	return 0;
 
 err_dir:
@@ -103,57 +103,57 @@ err_dir:
 	sn->proc_dir = NULL;
 err:
 	pr_warn_ratelimited("netns %u: cannot create /proc/net/%s or the host cache\n",
-			    net->ns.inum, SUNRPC_NS_PROC_NAME);
+			    net->ns.inum, SNS_PROC_NAME);
 	return -ENOMEM;
 }
 
-static void __net_exit sunrpc_ns_net_exit(struct net *net)
+static void __net_exit sns_net_exit(struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 
 	proc_remove(sn->proc_dir);
 	sn->proc_dir = NULL;
 	WARN_ON_ONCE(!list_empty(&sn->xprt_list));
 	sns_hcache_net_exit(net);
 	sns_svc_net_exit(net);
-	atomic_dec(&sunrpc_ns_live);
+	atomic_dec(&sns_live);
 }
 
-static struct pernet_operations sunrpc_ns_net_ops = {
-	.init = sunrpc_ns_net_init,
-	.exit = sunrpc_ns_net_exit,
-	.id = &sunrpc_ns_net_id,
-	.size = sizeof(struct sunrpc_ns_net),
+static struct pernet_operations sns_net_ops = {
+	.init = sns_net_init,
+	.exit = sns_net_exit,
+	.id = &sns_net_id,
+	.size = sizeof(struct sns_net),
 };
 
-static int __init sunrpc_ns_init(void)
+static int __init sns_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&sunrpc_ns_net_ops);
+	err = register_pernet_subsys(&sns_net_ops);
 	if (err) {
 		pr_err("cannot register pernet operations: %d\n", err);
 		return err;
 	}
 	err = sns_clnt_init();
 	if (err) {
-		unregister_pernet_subsys(&sunrpc_ns_net_ops);
+		unregister_pernet_subsys(&sns_net_ops);
 		return err;
 	}
 	pr_debug("loaded\n");
 	return 0;
 }
 
-static void __exit sunrpc_ns_exit(void)
+static void __exit sns_exit(void)
 {
 	/* Client fds pin the module, so none is left. */
 	sns_clnt_exit();
-	unregister_pernet_subsys(&sunrpc_ns_net_ops);
-	WARN_ON(atomic_read(&sunrpc_ns_live));
+	unregister_pernet_subsys(&sns_net_ops);
+	WARN_ON(atomic_read(&sns_live));
 }
 
-module_init(sunrpc_ns_init);
-module_exit(sunrpc_ns_exit);
+module_init(sns_init);
+module_exit(sns_exit);
 
-MODULE_DESCRIPTION("Per network namespace RPC transport state");
+MODULE_DESCRIPTION("ONC RPC clients and callback listeners per network namespace");
 MODULE_LICENSE("GPL");

@@ -14,8 +14,6 @@
  * directories of net/sunrpc/clnt.c and the cache channel files of
  * net/sunrpc/cache.c; the formats here are our own.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/completion.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
@@ -484,7 +482,7 @@ EXPORT_SYMBOL_IF_KUNIT(sns_hc_parse);
 
 static struct sns_hcache *sns_hcache(const struct net *net)
 {
-	return sunrpc_ns_net(net)->hcache;
+	return sns_net(net)->hcache;
 }
 
 /* Drop expired entries.  hc->lock held. */
@@ -832,7 +830,7 @@ static const struct file_operations sns_hc_flush_fops = {
  */
 int sns_hcache_net_init(struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 	struct sns_hcache *hc;
 	int err;
 
@@ -881,7 +879,7 @@ err_free:
  */
 void sns_hcache_net_exit(struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 	struct sns_hcache *hc = sn->hcache;
 	struct sns_hreq *req, *tmp;
 

@@ -12,8 +12,6 @@
  * fs/nfs/callback.c,
  * fs/lockd/svc.c (lockd_up_net(), svc_create_xprt() per net).
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/delay.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -25,7 +23,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
-#include <uapi/linux/sunrpc_ns.h>
+#include <uapi/linux/nsmods_sunrpc_ns.h>
 #include <nsmods/sunrpc_ns.h>
 #include "internal.h"
 
@@ -226,7 +224,7 @@ static void sns_svc_stop(struct sns_svc *svc)
  */
 int sns_svc_get(struct net *net, u16 *port)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 	struct sns_svc *svc;
 	int err = 0;
 
@@ -252,7 +250,7 @@ out:
  */
 void sns_svc_put(struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 	struct sns_svc *svc = NULL;
 
 	mutex_lock(&sn->svc_mutex);
@@ -268,7 +266,7 @@ void sns_svc_put(struct net *net)
 /* Pernet exit: users hold the netns, so nothing should be running. */
 void sns_svc_net_exit(struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 
 	if (WARN_ON(sn->svc)) {
 		sns_svc_stop(sn->svc);
@@ -280,7 +278,7 @@ void sns_svc_net_exit(struct net *net)
 /* The state file's lines about the service. */
 void sns_svc_show(struct seq_file *m, struct net *net)
 {
-	struct sunrpc_ns_net *sn = sunrpc_ns_net(net);
+	struct sns_net *sn = sns_net(net);
 
 	mutex_lock(&sn->svc_mutex);
 	seq_printf(m, "callback_port: %u\n", sn->svc ? sn->svc->port : 0);

@@ -5,8 +5,6 @@
  * check a reply, and the rpcbind argument and result bodies (RFC 1833).
  * Pure functions over buffers, so KUnit can feed them anything.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -209,7 +207,7 @@ static int sns_accept_errno(u32 stat)
  *
  * Return: 0 for a successful call; -ESRCH for another xid (drop it);
  * -EBADMSG for a malformed reply; or the errno of an RPC-level error
- * (see include/uapi/linux/sunrpc_ns.h).
+ * (see include/uapi/linux/nsmods_sunrpc_ns.h).
  */
 int sns_parse_reply(const u8 *data, size_t len, u32 xid, size_t *res_off)
 {

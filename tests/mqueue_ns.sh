@@ -1,15 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# In-VM test of nsmods_mqueue (Documentation/mqueue_ns.rst): load it, run
+# In-VM test of nsmods_mqueue_ns (Documentation/mqueue_ns.rst): load it, run
 # every case of tests/mqueue_ns_test.c (each in fresh ipc namespaces only),
 # check no namespace record and no charged byte is left, check that an
 # ipc namespace using the module keeps rmmod from working until it dies,
 # unload, and check it is all gone.
 set -u
-ko=$NSMODS_FARM/mqueue_ns/nsmods_mqueue.ko
+ko=$NSMODS_FARM/mqueue_ns/nsmods_mqueue_ns.ko
 prog=$TESTBIN/mqueue_ns_test
-dbg=/sys/kernel/debug/nsmods_mqueue
+dbg=/sys/kernel/debug/nsmods_mqueue_ns
 bad=0
 W=""
 hold_pid=""
@@ -35,9 +35,9 @@ cleanup() {
 		wait "$hold_pid" 2>/dev/null
 	fi
 	# Namespaces of a failed run may still be dying.
-	if loaded nsmods_mqueue; then
-		wait_for 10 rmmod nsmods_mqueue 2>/dev/null ||
-			echo "cleanup: cannot rmmod nsmods_mqueue"
+	if loaded nsmods_mqueue_ns; then
+		wait_for 10 rmmod nsmods_mqueue_ns 2>/dev/null ||
+			echo "cleanup: cannot rmmod nsmods_mqueue_ns"
 	fi
 	[ -n "$W" ] && rm -rf "$W"
 	return 0
@@ -45,14 +45,14 @@ cleanup() {
 trap cleanup EXIT
 
 [ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
-! loaded nsmods_mqueue || { echo "FAIL: nsmods_mqueue already loaded"; exit 1; }
+! loaded nsmods_mqueue_ns || { echo "FAIL: nsmods_mqueue_ns already loaded"; exit 1; }
 ! grep -qw mqueue_ns /proc/filesystems ||
 	{ echo "FAIL: mqueue_ns registered before insmod"; exit 1; }
 insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
 
-[ -c /dev/nsmods_mqueue ] || fail "no /dev/nsmods_mqueue"
-[ "$(stat -c %a /dev/nsmods_mqueue 2>/dev/null)" = 666 ] ||
-	fail "/dev/nsmods_mqueue mode $(stat -c %a /dev/nsmods_mqueue 2>/dev/null), want 666"
+[ -c /dev/nsmods_mqueue_ns ] || fail "no /dev/nsmods_mqueue_ns"
+[ "$(stat -c %a /dev/nsmods_mqueue_ns 2>/dev/null)" = 666 ] ||
+	fail "/dev/nsmods_mqueue_ns mode $(stat -c %a /dev/nsmods_mqueue_ns 2>/dev/null), want 666"
 grep -qw mqueue_ns /proc/filesystems || fail "mqueue_ns not in /proc/filesystems"
 if [ ! -r "$dbg/namespaces" ] || [ ! -r "$dbg/users" ]; then
 	fail "no $dbg/namespaces or $dbg/users"
@@ -90,12 +90,12 @@ if wait_for 10 ready; then
 		fail "holder's record: $(cat "$dbg/namespaces")"
 	[ "$inum" != "$(stat -L -c %i /proc/1/ns/ipc)" ] ||
 		fail "holder runs in the initial ipc ns"
-	if rmmod nsmods_mqueue 2>/dev/null; then
+	if rmmod nsmods_mqueue_ns 2>/dev/null; then
 		fail "rmmod worked while an ipc namespace uses the module"
 		insmod "$ko" || fail "insmod again"
 	fi
-	loaded nsmods_mqueue || fail "module gone while an ipc namespace uses it"
-	[ -c /dev/nsmods_mqueue ] || fail "no /dev/nsmods_mqueue after failed rmmod"
+	loaded nsmods_mqueue_ns || fail "module gone while an ipc namespace uses it"
+	[ -c /dev/nsmods_mqueue_ns ] || fail "no /dev/nsmods_mqueue_ns after failed rmmod"
 	# End the holder: EOF on its stdin.
 	exec 3>&-
 	wait "$hold_pid" || fail "holder exited $?: $(cat "$W/out")"
@@ -114,10 +114,10 @@ if [ -n "$hold_pid" ]; then
 fi
 empty || fail "left before rmmod: $(cat "$dbg/namespaces" "$dbg/users" | tr '\n' ' ')"
 
-rmmod nsmods_mqueue || fail "rmmod nsmods_mqueue"
-[ ! -e /dev/nsmods_mqueue ] || fail "/dev/nsmods_mqueue left after rmmod"
+rmmod nsmods_mqueue_ns || fail "rmmod nsmods_mqueue_ns"
+[ ! -e /dev/nsmods_mqueue_ns ] || fail "/dev/nsmods_mqueue_ns left after rmmod"
 [ ! -e "$dbg" ] || fail "$dbg left after rmmod"
-[ ! -e /sys/module/nsmods_mqueue ] || fail "module still there after rmmod"
+[ ! -e /sys/module/nsmods_mqueue_ns ] || fail "module still there after rmmod"
 ! grep -qw mqueue_ns /proc/filesystems || fail "mqueue_ns still registered after rmmod"
 
 [ "$bad" = 0 ] && echo PASS

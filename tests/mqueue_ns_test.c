@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * In-VM test of nsmods_mqueue, run as root by tests/mqueue_ns.sh with the
+ * In-VM test of nsmods_mqueue_ns, run as root by tests/mqueue_ns.sh with the
  * module loaded.  The module is used only in fresh child ipc namespaces:
  * a namespace that used it pins the module until the namespace dies, and
  * the initial one never dies.
@@ -62,10 +62,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/nsmods_mqueue.h>
+#include <linux/nsmods_mqueue_ns.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define DBG "/sys/kernel/debug/nsmods_mqueue"
+#define DBG "/sys/kernel/debug/nsmods_mqueue_ns"
 #define DBG_NS DBG "/namespaces"
 #define DBG_USERS DBG "/users"
 #define NOBODY 65534

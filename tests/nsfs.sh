@@ -6,7 +6,7 @@
 # check nothing of ours is left, unload, and check it is all gone.
 set -u
 ko=$NSMODS_FARM/nsfs/nsmods_nsfs.ko
-sunrpc=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+sunrpc=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pipefs=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 prog=$TESTBIN/nsfs_test
 dbg=/sys/kernel/debug/nsmods_nsfs
@@ -18,7 +18,7 @@ loaded() { grep -q "^$1 " /proc/modules; }
 cleanup() {
 	ip link del nsfsA 2>/dev/null
 	loaded nsmods_nsfs && rmmod nsmods_nsfs
-	loaded sunrpc_ns && rmmod sunrpc_ns
+	loaded nsmods_sunrpc_ns && rmmod nsmods_sunrpc_ns
 	loaded nsmods_pipefs && rmmod nsmods_pipefs
 	return 0
 }
@@ -58,7 +58,7 @@ else
 fi
 
 rmmod nsmods_nsfs || fail "rmmod nsmods_nsfs"
-rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
+rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 [ ! -e /dev/nsmods_nsfs ] || fail "/dev/nsmods_nsfs left after rmmod"
 [ ! -e "$dbg" ] || fail "$dbg left after rmmod"

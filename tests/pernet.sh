@@ -4,7 +4,7 @@
 # In-VM test of sunrpc_ns's pernet state, done as a user would: insmod,
 # unshare -n, read /proc/net/sunrpc_ns/state in several namespaces, rmmod.
 set -eu
-ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 
 fail() { echo "FAIL: $*"; exit 1; }
@@ -15,7 +15,7 @@ inum() { stat -L -c %i "$1"; }
 ip netns add pre
 cleanup() {
 	ip netns del pre 2>/dev/null
-	grep -q '^sunrpc_ns ' /proc/modules && rmmod sunrpc_ns
+	grep -q '^nsmods_sunrpc_ns ' /proc/modules && rmmod nsmods_sunrpc_ns
 	grep -q '^nsmods_pipefs ' /proc/modules && rmmod nsmods_pipefs
 	return 0
 }
@@ -56,7 +56,7 @@ d=$(cat "/proc/$pid/net/sunrpc_ns/state")
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 
-rmmod sunrpc_ns
+rmmod nsmods_sunrpc_ns
 [ ! -e /proc/net/sunrpc_ns ] || fail "/proc/net/sunrpc_ns left after rmmod"
 ip netns exec pre sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
 	fail "/proc/net/sunrpc_ns left in a netns after rmmod"

@@ -16,7 +16,7 @@
 # an init was not matched by an exit) and the run's kmemleak scan must stay
 # quiet.
 set -eu
-ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 fs=/sys/kernel/debug/failslab
 cache=/sys/kernel/slab/proc_dir_entry/failslab
@@ -33,7 +33,7 @@ cleanup() {
 	echo 0 >"$fs/require-end"
 	ip netns del f1 2>/dev/null
 	ip netns del f2 2>/dev/null
-	grep -q '^sunrpc_ns ' /proc/modules && rmmod sunrpc_ns
+	grep -q '^nsmods_sunrpc_ns ' /proc/modules && rmmod nsmods_sunrpc_ns
 	grep -q '^nsmods_pipefs ' /proc/modules && rmmod nsmods_pipefs
 	return 0
 }
@@ -95,7 +95,7 @@ echo "unshare -n: failed for fail-nth 1..$((n - 1)), succeeded at $n"
 [ -r /proc/net/sunrpc_ns/state ] || fail "init_net lost its state"
 unshare -n cat /proc/net/sunrpc_ns/state >/dev/null ||
 	fail "a netns made after the faults has no state"
-rmmod sunrpc_ns
+rmmod nsmods_sunrpc_ns
 
 # 2. Module load with three namespaces to initialise.
 no_state_left() {
@@ -117,6 +117,6 @@ for ns in f1 f2; do
 	ip netns exec "$ns" cat /proc/net/sunrpc_ns/state >/dev/null ||
 		fail "$ns has no state after the successful load"
 done
-rmmod sunrpc_ns
+rmmod nsmods_sunrpc_ns
 rmmod nsmods_pipefs
 echo PASS

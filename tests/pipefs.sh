@@ -9,7 +9,7 @@
 # Upcalls come from the test-only subscriber nsmods_pipefs_test.ko.
 set -eu
 ko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko
-tko=$NSMODS_FARM/pipefs/nsmods_pipefs_test.ko
+tko=$NSMODS_FARM/tests/modules/nsmods_pipefs_test.ko
 NETS=/sys/kernel/debug/nsmods_pipefs/nets
 T=/sys/kernel/debug/nsmods_pipefs_test
 TIMEOUT_MS=8000

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * In-VM test of sunrpc_ns.ko's RPC clients, run as root by
+ * In-VM test of nsmods_sunrpc_ns.ko's RPC clients, run as root by
  * tests/sunrpc_rpc.sh inside the client network namespace rpcA (that is
  * "A" below; "B" is rpcB), with the module loaded and the servers of
  * tests/rpcns_server.c running.  Both rpcAs (reached from rpcA) and rpcBs
@@ -66,7 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/sunrpc_ns.h>
+#include <linux/nsmods_sunrpc_ns.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PROG		0x20000099u

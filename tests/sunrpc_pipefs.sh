@@ -107,7 +107,7 @@ run_sh mount_events
 sns_pipefs_finish
 for m in mA mB2 mC; do umount "$W/$m" || fail "umount $m"; done
 for n in $nets; do ip netns del "$n"; done
-wait_for 10 rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
+wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 
 [ "$bad" = 0 ] && echo PASS

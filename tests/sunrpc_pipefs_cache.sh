@@ -75,7 +75,7 @@ sns_pipefs_setup
 run_sh cache
 sns_pipefs_finish
 # Mounted, sunrpc_ns can go: its pernet exit takes the cache dirs out.
-wait_for 10 rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
+wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
 for m in mA mB mC; do
 	[ ! -e "$W/$m/cache/sunrpc_ns_hosts" ] || fail "cache dir left in $m after rmmod"
 	umount "$W/$m" || fail "umount $m"

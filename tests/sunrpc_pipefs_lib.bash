@@ -13,7 +13,7 @@ set -u
 if [ -z "${SNS_PIPEFS_MNTNS:-}" ]; then
 	SNS_PIPEFS_MNTNS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
-ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko
 prog=$TESTBIN/rpcpipe_test
 bad=0
@@ -125,8 +125,8 @@ cleanup() {
 	wait 2>/dev/null
 	for p in "$W"/m*; do mountpoint -q "$p" && umount "$p"; done
 	for p in $nets; do [ -e "/run/netns/$p" ] && ip netns del "$p"; done
-	loaded sunrpc_ns && { wait_for 10 rmmod sunrpc_ns ||
-		echo "cleanup: cannot rmmod sunrpc_ns"; }
+	loaded nsmods_sunrpc_ns && { wait_for 10 rmmod nsmods_sunrpc_ns ||
+		echo "cleanup: cannot rmmod nsmods_sunrpc_ns"; }
 	loaded nsmods_pipefs && rmmod nsmods_pipefs
 	rm -rf "$W"
 	return 0
@@ -157,7 +157,7 @@ run_sh() {
 sns_pipefs_setup() {
 	[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
 	# Left by an earlier test that failed: start afresh.
-	loaded sunrpc_ns && { rmmod sunrpc_ns || { echo "FAIL: rmmod old sunrpc_ns"; exit 1; }; }
+	loaded nsmods_sunrpc_ns && { rmmod nsmods_sunrpc_ns || { echo "FAIL: rmmod old nsmods_sunrpc_ns"; exit 1; }; }
 	loaded nsmods_pipefs || insmod "$pko" || { echo "FAIL: insmod $pko"; exit 1; }
 	insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
 	for n in $nets; do

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# In-VM end-to-end test of sunrpc_ns.ko's RPC clients (include/uapi/linux/
+# In-VM end-to-end test of nsmods_sunrpc_ns.ko's RPC clients (include/uapi/linux/
 # sunrpc_ns.h): load it, build two client/server network namespace pairs
 # with the same addresses, rpcA <-> rpcAs and rpcB <-> rpcBs (veth,
 # 10.0.0.2/24 and fd00::2/64 on the client side, 10.0.0.3/24 and
@@ -17,7 +17,7 @@
 # The cases are called indirectly (case_$name).
 # shellcheck disable=SC2317
 set -u
-ko=$NSMODS_FARM/sunrpc_ns/sunrpc_ns.ko
+ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 prog=$TESTBIN/rpcns_test
 server=$TESTBIN/rpcns_server
@@ -70,9 +70,9 @@ del_netns() {
 cleanup() {
 	kill_all
 	del_netns
-	if loaded sunrpc_ns; then
-		wait_for 10 rmmod sunrpc_ns 2>/dev/null ||
-			echo "cleanup: cannot rmmod sunrpc_ns"
+	if loaded nsmods_sunrpc_ns; then
+		wait_for 10 rmmod nsmods_sunrpc_ns 2>/dev/null ||
+			echo "cleanup: cannot rmmod nsmods_sunrpc_ns"
 	fi
 	loaded nsmods_pipefs && rmmod nsmods_pipefs
 	[ -n "$W" ] && rm -rf "$W"
@@ -371,10 +371,10 @@ run_c() {
 for f in "$prog" "$server" "$rpcns" /usr/sbin/rpcbind /usr/sbin/rpcinfo; do
 	[ -x "$f" ] || { echo "FAIL: no $f"; exit 1; }
 done
-loaded sunrpc_ns && { rmmod sunrpc_ns || { echo "FAIL: rmmod old sunrpc_ns"; exit 1; }; }
+loaded nsmods_sunrpc_ns && { rmmod nsmods_sunrpc_ns || { echo "FAIL: rmmod old nsmods_sunrpc_ns"; exit 1; }; }
 loaded nsmods_pipefs || insmod "$pko" || { echo "FAIL: insmod $pko"; exit 1; }
 insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
-[ -c /dev/sunrpc_ns ] || fail "no /dev/sunrpc_ns"
+[ -c /dev/nsmods_sunrpc_ns ] || fail "no /dev/nsmods_sunrpc_ns"
 W=$(mktemp -d /tmp/sunrpc_rpc.XXXXXX)
 
 for x in A B; do
@@ -419,8 +419,8 @@ done
 
 kill_all
 del_netns
-wait_for 10 rmmod sunrpc_ns || fail "rmmod sunrpc_ns"
-[ ! -e /dev/sunrpc_ns ] || fail "/dev/sunrpc_ns left after rmmod"
+wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
+[ ! -e /dev/nsmods_sunrpc_ns ] || fail "/dev/nsmods_sunrpc_ns left after rmmod"
 [ ! -e /sys/module/sunrpc_ns ] || fail "module still there after rmmod"
 [ ! -e /proc/net/sunrpc_ns ] || fail "/proc/net/sunrpc_ns left after rmmod"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"

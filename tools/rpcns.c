@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rpcns: make ONC RPC calls through sunrpc_ns.ko (/dev/sunrpc_ns).  The
+ * rpcns: make ONC RPC calls through nsmods_sunrpc_ns.ko (/dev/nsmods_sunrpc_ns).  The
  * client is made in the network namespace rpcns runs in; see --help.
  *
  * Exit status: 0 success, 1 an RPC or system error (printed as
@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <linux/sunrpc_ns.h>
+#include <linux/nsmods_sunrpc_ns.h>
 
 #define TEST_PROG	0x20000099u
 #define RPCB_PROG	100000u

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * nsmods_mqueue internals shared with its KUnit suite
+ * nsmods_mqueue_ns internals shared with its KUnit suite
  * (Documentation/mqueue_ns.rst).
  */
 #ifndef _NSMODS_MQUEUE_NS_H
@@ -15,7 +15,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include <uapi/linux/nsmods_mqueue.h>
+#include <uapi/linux/nsmods_mqueue_ns.h>
 
 struct ipc_namespace;
 struct user_namespace;

@@ -19,7 +19,7 @@ struct proc_ns_operations;
 struct seq_file;
 
 /**
- * struct nsmods_nsfs_rec - what the module keeps for one namespace
+ * struct nsfs_rec - what the module keeps for one namespace
  * @node: entry in the record table, keyed by @ns
  * @ns: the namespace; not a counted reference: every inode that points
  *	at this record holds one, and the record lives no longer than they
@@ -28,14 +28,14 @@ struct seq_file;
  * @stashed: the namespace's dentry on our filesystem, or NULL; not a
  *	counted reference: cleared by d_prune when that dentry dies
  * @refs: pins the record: one per inode whose i_private points here, and
- *	one per nsmods_nsfs_rec_find() not yet put
+ *	one per nsfs_rec_find() not yet put
  * @rcu: frees the record after readers of the table are done
  *
  * A record is created by the first get of a namespace that has none and is
  * freed when its last inode is evicted, which is when the namespace's
  * dentry is killed on its last dput (see Documentation/nsfs.rst).
  */
-struct nsmods_nsfs_rec {
+struct nsfs_rec {
 	struct hlist_node node;		/* under nsfs_table_lock */
 	struct ns_common *ns;		/* not counted; the inodes pin it */
 	const struct proc_ns_operations *ops;
@@ -46,7 +46,7 @@ struct nsmods_nsfs_rec {
 };
 
 /**
- * struct nsmods_nsfs_stats - counters of the get path, for tests
+ * struct nsfs_stats - counters of the get path, for tests
  * @fast: gets served by a live stashed dentry
  * @slow: gets that made an inode and a dentry of their own
  * @won: made dentries that were published in the stash
@@ -56,7 +56,7 @@ struct nsmods_nsfs_rec {
  * @records: records allocated and not yet freed (after RCU)
  * @inodes: namespace inodes not yet evicted
  */
-struct nsmods_nsfs_stats {
+struct nsfs_stats {
 	unsigned long fast;
 	unsigned long slow;
 	unsigned long won;
@@ -68,23 +68,23 @@ struct nsmods_nsfs_stats {
 };
 
 /* The stash and the filesystem (nsfs/stash.c). */
-int nsmods_nsfs_fs_init(void);
-void nsmods_nsfs_fs_exit(void);
-int nsmods_nsfs_get_path(struct ns_common *ns, struct path *path);
-struct nsmods_nsfs_rec *nsmods_nsfs_rec_find(struct ns_common *ns);
-void nsmods_nsfs_rec_put(struct nsmods_nsfs_rec *rec);
-void nsmods_nsfs_get_stats(struct nsmods_nsfs_stats *st);
-void nsmods_nsfs_set_publish_hook(void (*hook)(struct ns_common *ns));
-int nsmods_nsfs_open_ns(struct ns_common *ns);
-struct ns_common *nsmods_nsfs_ns_get(struct ns_common *ns);
-int nsmods_nsfs_show_records(struct seq_file *m, void *v);
-int nsmods_nsfs_show_stats(struct seq_file *m, void *v);
+int nsfs_fs_init(void);
+void nsfs_fs_exit(void);
+int nsfs_get_path(struct ns_common *ns, struct path *path);
+struct nsfs_rec *nsfs_rec_find(struct ns_common *ns);
+void nsfs_rec_put(struct nsfs_rec *rec);
+void nsfs_get_stats(struct nsfs_stats *st);
+void nsfs_set_publish_hook(void (*hook)(struct ns_common *ns));
+int nsfs_open_ns(struct ns_common *ns);
+struct ns_common *nsfs_ns_get(struct ns_common *ns);
+int nsfs_show_records(struct seq_file *m, void *v);
+int nsfs_show_stats(struct seq_file *m, void *v);
 
 /* Namespace descriptors (nsfs/file.c). */
-extern const struct file_operations nsmods_nsfs_ns_fops;
+extern const struct file_operations nsfs_ns_fops;
 
 /* The device (nsfs/dev.c). */
-int nsmods_nsfs_dev_init(void);
-void nsmods_nsfs_dev_exit(void);
+int nsfs_dev_init(void);
+void nsfs_dev_exit(void);
 
 #endif /* _NSMODS_NSFS_H */

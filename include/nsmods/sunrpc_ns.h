@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sunrpc_ns: per network namespace state for RPC transports.
+ * nsmods_sunrpc_ns: its per network namespace state and the ONC RPC wire
+ * format it shares with its KUnit suite.
  */
 #ifndef _NSMODS_SUNRPC_NS_H
 #define _NSMODS_SUNRPC_NS_H
@@ -16,7 +17,7 @@ struct sns_svc;
 struct sns_hcache;
 
 /**
- * struct sunrpc_ns_net - state sunrpc_ns keeps in every network namespace
+ * struct sns_net - state sunrpc_ns keeps in every network namespace
  * @net: the namespace this state belongs to; not a counted reference, the
  *	state lives inside @net (net_generic) and dies with it
  * @instance: number of this state, unique for the life of the module load
@@ -30,7 +31,7 @@ struct sns_hcache;
  * @hcache: the namespace's host name cache (rpc_pipefs
  *	cache/sunrpc_ns_hosts)
  */
-struct sunrpc_ns_net {
+struct sns_net {
 	struct net *net;
 	u64 instance;
 	struct proc_dir_entry *proc_dir;
@@ -43,8 +44,8 @@ struct sunrpc_ns_net {
 	struct sns_hcache *hcache;
 };
 
-struct sunrpc_ns_net *sunrpc_ns_net(const struct net *net);
-int sunrpc_ns_live_nets(void);
+struct sns_net *sns_net(const struct net *net);
+int sns_live_nets(void);
 
 /* ONC RPC (RFC 5531) and rpcbind (RFC 1833) constants. */
 #define SNS_RPC_VERSION		2

@@ -22,6 +22,11 @@
 /* statfs(2) f_type of the filesystem the namespace descriptors live on. */
 #define NSMODS_NSFS_MAGIC	0x6e736d66	/* "nsmf" */
 
+/*
+ * ioctl numbers: type 0xE6, number 0x01 on the device and 0x10-0x13 on a
+ * namespace descriptor, all listed below.  0xE6 is free in the kernel's
+ * Documentation/userspace-api/ioctl/ioctl-number.rst (6.12).
+ */
 #define NSMODS_NSFS_IOC_MAGIC	0xE6
 
 /* nsmods_nsfs_open.flags: @pid is a pidfd, not a pid. */

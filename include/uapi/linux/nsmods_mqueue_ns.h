@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * nsmods_mqueue: POSIX message queues in a filesystem per ipc namespace
+ * nsmods_mqueue_ns: POSIX message queues in a filesystem per ipc namespace
  * (Documentation/mqueue_ns.rst).
  *
- * /dev/nsmods_mqueue is the mq_open()/mq_unlink() analogue: its ioctls act in
+ * /dev/nsmods_mqueue_ns is the mq_open()/mq_unlink() analogue: its ioctls act in
  * the caller's ipc namespace.  A queue fd (from MQNS_IOC_OPEN or from
  * open(2) on a mount of the "mqueue_ns" filesystem) takes MQNS_IOC_SEND,
  * MQNS_IOC_RECEIVE and MQNS_IOC_GETSETATTR, polls like upstream's, and
  * read(2) gives upstream's "QSIZE:... NOTIFY:..." line.
  */
-#ifndef _UAPI_LINUX_NSMODS_MQUEUE_H
-#define _UAPI_LINUX_NSMODS_MQUEUE_H
+#ifndef _UAPI_LINUX_NSMODS_MQUEUE_NS_H
+#define _UAPI_LINUX_NSMODS_MQUEUE_NS_H
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define MQNS_DEVICE		"/dev/nsmods_mqueue"
+#define MQNS_DEVICE		"/dev/nsmods_mqueue_ns"
 #define MQNS_FSTYPE		"mqueue_ns"
 #define MQNS_PRIO_MAX		32768	/* as upstream's MQ_PRIO_MAX */
 
@@ -75,7 +75,13 @@ struct mqns_getsetattr {
 	__u32 pad;		/* must be 0 */
 };
 
-#define MQNS_IOC_MAGIC		'Q'
+/*
+ * ioctl numbers: type 0xE8, numbers 0x01-0x04 on the device and 0x10-0x12
+ * on a queue fd, all listed below.  0xE8 is free in the kernel's
+ * Documentation/userspace-api/ioctl/ioctl-number.rst (6.12); 'Q', used
+ * before, is linux/soundcard.h's.
+ */
+#define MQNS_IOC_MAGIC		0xE8
 #define MQNS_IOC_OPEN		_IOW(MQNS_IOC_MAGIC, 0x01, struct mqns_open)
 #define MQNS_IOC_UNLINK		_IOW(MQNS_IOC_MAGIC, 0x02, struct mqns_name)
 #define MQNS_IOC_GET_LIMITS	_IOR(MQNS_IOC_MAGIC, 0x03, struct mqns_limits)
@@ -85,4 +91,4 @@ struct mqns_getsetattr {
 #define MQNS_IOC_RECEIVE	_IOWR(MQNS_IOC_MAGIC, 0x11, struct mqns_msg)
 #define MQNS_IOC_GETSETATTR	_IOWR(MQNS_IOC_MAGIC, 0x12, struct mqns_getsetattr)
 
-#endif /* _UAPI_LINUX_NSMODS_MQUEUE_H */
+#endif /* _UAPI_LINUX_NSMODS_MQUEUE_NS_H */

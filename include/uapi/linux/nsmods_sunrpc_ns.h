@@ -3,7 +3,7 @@
  * sunrpc_ns: kernel ONC RPC clients whose transports live in the network
  * namespace of the task that created them (Documentation/sunrpc_ns.rst).
  *
- * SUNRPC_NS_IOC_CREATE on /dev/sunrpc_ns makes a client in the caller's
+ * SUNRPC_NS_IOC_CREATE on /dev/nsmods_sunrpc_ns makes a client in the caller's
  * network namespace and returns its fd.  On that fd, whoever holds it and
  * in whatever namespace: SUNRPC_NS_IOC_CALL makes one call (the kernel
  * does the RPC header, credentials, xid, retransmission or record marking
@@ -12,13 +12,13 @@
  * rpcbind server (a client of program 100000), SUNRPC_NS_IOC_UPCALL
  * makes a gssd-like upcall on the client's rpc_pipefs pipe.
  */
-#ifndef _UAPI_LINUX_SUNRPC_NS_H
-#define _UAPI_LINUX_SUNRPC_NS_H
+#ifndef _UAPI_LINUX_NSMODS_SUNRPC_NS_H
+#define _UAPI_LINUX_NSMODS_SUNRPC_NS_H
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define SUNRPC_NS_DEVICE	"/dev/sunrpc_ns"
+#define SUNRPC_NS_DEVICE	"/dev/nsmods_sunrpc_ns"
 
 #define SUNRPC_NS_AUTH_NONE	0	/* AUTH_NONE */
 #define SUNRPC_NS_AUTH_SYS	1	/* AUTH_SYS (AUTH_UNIX) */
@@ -151,7 +151,7 @@ struct sunrpc_ns_upcall {
 };
 
 /*
- * SUNRPC_NS_IOC_CREATE_HOST on /dev/sunrpc_ns: as SUNRPC_NS_IOC_CREATE, but
+ * SUNRPC_NS_IOC_CREATE_HOST on /dev/nsmods_sunrpc_ns: as SUNRPC_NS_IOC_CREATE, but
  * the server is named: the name is looked up in the caller's netns's host
  * cache (rpc_pipefs cache/sunrpc_ns_hosts), which asks its userspace
  * helper through the cache's channel file when it does not know the name.
@@ -171,7 +171,12 @@ struct sunrpc_ns_create_host {
 	__u32 pad;		/* must be 0 */
 };
 
-#define SUNRPC_NS_IOC_MAGIC	'R'
+/*
+ * ioctl numbers: type 0xE7, numbers 0x01-0x07, all listed below.  0xE7 is
+ * free in the kernel's Documentation/userspace-api/ioctl/ioctl-number.rst
+ * (6.12); 'R', used before, is linux/random.h's.
+ */
+#define SUNRPC_NS_IOC_MAGIC	0xE7
 #define SUNRPC_NS_IOC_CREATE	_IOW(SUNRPC_NS_IOC_MAGIC, 0x01, struct sunrpc_ns_create)
 #define SUNRPC_NS_IOC_CALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x02, struct sunrpc_ns_call)
 #define SUNRPC_NS_IOC_INFO	_IOR(SUNRPC_NS_IOC_MAGIC, 0x03, struct sunrpc_ns_info)
@@ -180,4 +185,4 @@ struct sunrpc_ns_create_host {
 #define SUNRPC_NS_IOC_UPCALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x06, struct sunrpc_ns_upcall)
 #define SUNRPC_NS_IOC_CREATE_HOST _IOW(SUNRPC_NS_IOC_MAGIC, 0x07, struct sunrpc_ns_create_host)
 
-#endif /* _UAPI_LINUX_SUNRPC_NS_H */
+#endif /* _UAPI_LINUX_NSMODS_SUNRPC_NS_H */

@@ -10,8 +10,6 @@
  *   status  read: counters and the last downcall
  * Downcalls must start with "ok "; others fail with EINVAL.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/module.h>
