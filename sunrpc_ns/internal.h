@@ -4,11 +4,13 @@
 #define _NSMODS_SUNRPC_NS_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/ctype.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/utsname.h>
 #include <net/net_trackers.h>
@@ -45,7 +47,7 @@ struct sns_clnt {
 	bool cb_held;			/* uses the netns's callback service (lock) */
 	u32 xid;			/* (lock) */
 	atomic64_t calls, retrans, reconnects, sockets, bad_replies;
-	/* rpc_pipefs (pipefs.c): nfs/clnt<id>/{info,gssd} */
+	/* rpc_pipefs: nfs/clnt<id>/{info,gssd} (clnt_pipefs.c, upcall.c) */
 	struct nspipefs_dir pdir;
 	char pdir_name[16];
 	struct nspipefs_file info;
@@ -55,26 +57,56 @@ struct sns_clnt {
 	u32 upcall_seq;
 };
 
+/*
+ * main.c (sns_net(), sns_live_nets()) and xdr.c are declared in
+ * include/nsmods/sunrpc_ns.h, shared with the KUnit suite.
+ */
+
 /* clnt.c */
-int sns_clnt_init(void);
-void sns_clnt_exit(void);
-int sns_clients_show(struct seq_file *m, void *v);
 int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
 		  size_t args_len, u8 **bufp, size_t *lenp, size_t *offp);
+void sns_clnt_put(struct sns_clnt *clnt);
+void sns_clnt_free(struct sns_clnt *clnt);
+struct sns_clnt *sns_clnt_alloc(struct net *net,
+				const struct sunrpc_ns_create *c);
+struct sns_clnt *sns_clnt_create(struct net *net,
+				 const struct sunrpc_ns_create *c,
+				 const char *host);
+int sns_clients_show(struct seq_file *m, void *v);
+
+/* xprt.c (and sns_backoff() in include/nsmods/sunrpc_ns.h) */
+void sns_drop_sock(struct sns_clnt *clnt);
+int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
+		 u32 xid, u8 **bufp, size_t *lenp, size_t *offp);
 int sns_recv(struct socket *sock, void *buf, size_t len,
 	     unsigned long deadline, bool all);
 int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
 		    size_t max, unsigned long deadline);
+
+/* rpcb.c */
 int sns_rpcb_getport(struct sns_clnt *rb, u32 prog, u32 vers, u32 family,
 		     u32 proto, u16 *port);
+int sns_rpcbind_lookup(struct sns_clnt *clnt,
+		       const struct sunrpc_ns_create *c);
+long sns_ioc_rpcb(struct sns_clnt *clnt, struct sunrpc_ns_rpcb __user *uarg);
 
-void sns_clnt_put(struct sns_clnt *clnt);
+/* dev.c */
+int sns_dev_init(void);
+void sns_dev_exit(void);
 
-/* pipefs.c */
+/* clnt_pipefs.c */
 int sns_clnt_pipefs_add(struct sns_clnt *clnt);
 void sns_clnt_pipefs_del(struct sns_clnt *clnt);
+
+/* upcall.c (and sns_gss_parse() in include/nsmods/sunrpc_ns.h) */
+void sns_gssd_pipe_init(struct sns_clnt *clnt);
 long sns_ioc_upcall(struct sns_clnt *clnt,
 		    struct sunrpc_ns_upcall __user *uarg);
+
+/*
+ * hcache.c (and sns_hc_name_ok(), sns_hc_parse() in
+ * include/nsmods/sunrpc_ns.h)
+ */
 int sns_hcache_net_init(struct net *net);
 void sns_hcache_net_exit(struct net *net);
 int sns_hcache_resolve(struct net *net, const char *name,
@@ -85,5 +117,24 @@ int sns_svc_get(struct net *net, u16 *port);
 void sns_svc_put(struct net *net);
 void sns_svc_net_exit(struct net *net);
 void sns_svc_show(struct seq_file *m, struct net *net);
+
+/*
+ * For the downcall parsers of upcall.c and hcache.c: 1 to @room - 1
+ * decimal digits, copied to @num with a NUL.
+ */
+static inline bool sns_digits(const char *s, size_t len, char *num,
+			      size_t room)
+{
+	size_t i;
+
+	if (!len || len >= room)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isdigit(s[i]))
+			return false;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return true;
+}
 
 #endif /* _NSMODS_SUNRPC_NS_INTERNAL_H */

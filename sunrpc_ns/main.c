@@ -69,9 +69,14 @@ static int sns_state_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * The proc files' allocations are the ones tests/pernet_faults.sh fails in
+ * turn (three per namespace); the host cache allocates from another cache.
+ */
 static int __net_init sns_net_init(struct net *net)
 {
 	struct sns_net *sn = sns_net(net);
+	int err;
 
 	sn->net = net;
 	spin_lock_init(&sn->xprt_lock);
@@ -82,40 +87,46 @@ static int __net_init sns_net_init(struct net *net)
 	sn->svc_users = 0;
 	sn->hcache = NULL;
 
+	/* proc_net_mkdir() and proc_create*() fail only for want of memory. */
+	err = -ENOMEM;
 	sn->proc_dir = proc_net_mkdir(net, SNS_PROC_NAME, net->proc_net);
 	if (!sn->proc_dir)
-		goto err;
+		goto err_fields;
 	if (!proc_create_net_single("state", 0444, sn->proc_dir,
 				    sns_state_show, NULL) ||
 	    !proc_create_net_single("clients", 0444, sn->proc_dir,
 				    sns_clients_show, NULL))
-		goto err_dir;
+		goto err_proc;
 
-	if (sns_hcache_net_init(net))
-		goto err_dir;
+	err = sns_hcache_net_init(net);
+	if (err)
+		goto err_proc;
 
 	sn->instance = atomic64_inc_return(&sns_instances);
 	atomic_inc(&sns_live);
 	return 0;
 
-err_dir:
-	proc_remove(sn->proc_dir);
+err_proc:
+	proc_remove(sn->proc_dir);	/* and the files made in it */
 	sn->proc_dir = NULL;
-err:
-	pr_warn_ratelimited("netns %u: cannot create /proc/net/%s or the host cache\n",
-			    net->ns.inum, SNS_PROC_NAME);
-	return -ENOMEM;
+err_fields:
+	mutex_destroy(&sn->svc_mutex);
+	pr_warn_ratelimited("netns %u: cannot create /proc/net/%s or the host cache: %d\n",
+			    net->ns.inum, SNS_PROC_NAME, err);
+	return err;
 }
 
+/* sns_net_init() backwards; sns_live drops once all is gone. */
 static void __net_exit sns_net_exit(struct net *net)
 {
 	struct sns_net *sn = sns_net(net);
 
+	sns_hcache_net_exit(net);
 	proc_remove(sn->proc_dir);
 	sn->proc_dir = NULL;
+	/* Clients hold their netns: none is left, nor any callback user. */
 	WARN_ON_ONCE(!list_empty(&sn->xprt_list));
-	sns_hcache_net_exit(net);
-	sns_svc_net_exit(net);
+	sns_svc_net_exit(net);		/* destroys svc_mutex */
 	atomic_dec(&sns_live);
 }
 
@@ -135,19 +146,22 @@ static int __init sns_init(void)
 		pr_err("cannot register pernet operations: %d\n", err);
 		return err;
 	}
-	err = sns_clnt_init();
-	if (err) {
-		unregister_pernet_subsys(&sns_net_ops);
-		return err;
-	}
+	err = sns_dev_init();
+	if (err)
+		goto err_pernet;
 	pr_debug("loaded\n");
 	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&sns_net_ops);
+	return err;
 }
 
+/* sns_init() backwards. */
 static void __exit sns_exit(void)
 {
 	/* Client fds pin the module, so none is left. */
-	sns_clnt_exit();
+	sns_dev_exit();
 	unregister_pernet_subsys(&sns_net_ops);
 	WARN_ON(atomic_read(&sns_live));
 }

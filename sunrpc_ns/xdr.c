@@ -311,25 +311,6 @@ int sns_record_marker(u32 marker, size_t have, size_t max, u32 *frag,
 EXPORT_SYMBOL_IF_KUNIT(sns_record_marker);
 
 /**
- * sns_backoff() - the reply timeout of a (re)transmission
- * @timeout: the first one
- * @attempt: 0 for the first transmission
- * @cap: the longest
- *
- * Return: @timeout doubled @attempt times, at most @cap.
- */
-unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
-			  unsigned long cap)
-{
-	while (attempt-- && timeout < cap)
-		timeout <<= 1;
-	if (timeout > cap)
-		return cap;
-	return timeout;
-}
-EXPORT_SYMBOL_IF_KUNIT(sns_backoff);
-
-/**
  * sns_parse_call() - check a call message received by a service
  * @data: the message
  * @len: its length

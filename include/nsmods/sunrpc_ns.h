@@ -44,6 +44,7 @@ struct sns_net {
 	struct sns_hcache *hcache;
 };
 
+/* sunrpc_ns/main.c */
 struct sns_net *sns_net(const struct net *net);
 int sns_live_nets(void);
 
@@ -99,6 +100,7 @@ struct sns_call_hdr {
 	size_t args_off;
 };
 
+/* XDR and the RPC messages (sunrpc_ns/xdr.c). */
 int sns_put_u32(struct sns_buf *b, u32 v);
 int sns_put_opaque(struct sns_buf *b, const void *p, u32 n);
 int sns_get_u32(struct sns_buf *b, u32 *v);
@@ -112,7 +114,8 @@ int sns_record_marker(u32 marker, size_t have, size_t max, u32 *frag,
 		      bool *last);
 int sns_parse_call(const u8 *data, size_t len, struct sns_call_hdr *h);
 int sns_encode_reply(struct sns_buf *b, u32 xid, u32 stat, bool denied);
-/* Host cache downcalls and gssd-like downcalls (sunrpc_ns/pipefs.c). */
+
+/* Host cache downcalls (sunrpc_ns/hcache.c), gssd-like downcalls (upcall.c). */
 #define SNS_HC_NAME_MAX		63	/* longest host name */
 #define SNS_HC_TTL_MAX		(7 * 24 * 3600)	/* longest expiry, seconds */
 
@@ -127,6 +130,8 @@ bool sns_hc_name_ok(const char *name, size_t len);
 int sns_hc_parse(const char *buf, size_t len, struct sns_hc_reply *r);
 int sns_gss_parse(const char *buf, size_t len, u32 *seq, char *answer,
 		  size_t room);
+
+/* The retransmit timeout (sunrpc_ns/xprt.c). */
 unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
 			  unsigned long cap);
 

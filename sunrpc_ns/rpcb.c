@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sunrpc_ns: rpcbind queries (RFC 1833).
+ *
+ * A client created with port 0 asks the server host's rpcbind, v4 GETADDR
+ * then v2 GETPORT, through a short-lived client of its own netns, before
+ * its fd exists.  On a client of program 100000, SUNRPC_NS_IOC_RPCB makes
+ * portmap v2 GETPORT and DUMP and rpcbind v4 GETADDR queries.  Upstream's
+ * model: net/sunrpc/rpcb_clnt.c (Documentation/sunrpc_ns.rst).
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <uapi/linux/nsmods_sunrpc_ns.h>
+#include <nsmods/sunrpc_ns.h>
+#include "internal.h"
+
+static void sns_set_port(struct sns_clnt *clnt, u16 port)
+{
+	clnt->port = port;
+	if (clnt->family == AF_INET)
+		((struct sockaddr_in *)&clnt->addr)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&clnt->addr)->sin6_port = htons(port);
+}
+
+static const char *sns_netid(u32 family, u32 proto)
+{
+	if (family == AF_INET6)
+		return proto == IPPROTO_TCP ? "tcp6" : "udp6";
+	return proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+/**
+ * sns_rpcb_getport() - ask an rpcbind client where a program is
+ * @rb: a client of program 100000, version 2 (GETPORT) or 4 (GETADDR)
+ * @prog: the program
+ * @vers: its version
+ * @family: address family (GETADDR's netid)
+ * @proto: IPPROTO_UDP or IPPROTO_TCP
+ * @port: set to the port, 0 when not registered
+ *
+ * Return: 0 or an errno.
+ */
+int sns_rpcb_getport(struct sns_clnt *rb, u32 prog, u32 vers, u32 family,
+		     u32 proto, u16 *port)
+{
+	const char *netid = sns_netid(family, proto);
+	u8 argbuf[64];
+	struct sns_buf a = { .data = argbuf, .len = sizeof(argbuf) };
+	struct sns_buf r = { };
+	size_t len, off;
+	const u8 *s;
+	u32 v, n;
+	u8 *buf;
+	int err;
+
+	if (rb->vers == 2) {
+		err = sns_put_u32(&a, prog) ?: sns_put_u32(&a, vers) ?:
+		      sns_put_u32(&a, proto) ?: sns_put_u32(&a, 0);
+	} else {
+		err = sns_put_u32(&a, prog) ?: sns_put_u32(&a, vers) ?:
+		      sns_put_opaque(&a, netid, strlen(netid)) ?:
+		      sns_put_opaque(&a, "", 0) ?: sns_put_opaque(&a, "", 0);
+	}
+	if (err)
+		return err;
+	err = sns_clnt_call(rb, rb->vers == 2 ? SNS_PMAP_GETPORT : SNS_RPCB_GETADDR,
+			    argbuf, a.pos, &buf, &len, &off);
+	if (err)
+		return err;
+	r.data = buf + off;
+	r.len = len - off;
+	if (rb->vers == 2) {
+		err = sns_get_u32(&r, &v);
+		if (!err && v > 65535)
+			err = -EBADMSG;
+		if (!err)
+			*port = v;
+	} else {
+		err = sns_get_opaque(&r, &s, &n, 128) ?: sns_parse_uaddr(s, n, port);
+	}
+	if (err)
+		pr_info_ratelimited("client %u: bad rpcbind reply\n", rb->id);
+	kvfree(buf);
+	return err;
+}
+
+/* Port 0 at creation: ask the server host's rpcbind, v4 then v2. */
+int sns_rpcbind_lookup(struct sns_clnt *clnt, const struct sunrpc_ns_create *c)
+{
+	struct sunrpc_ns_create rc = *c;
+	static const u32 versions[] = { 4, 2 };
+	int i, err = -EACCES;
+
+	rc.prog = SNS_RPCB_PROG;
+	rc.port = SNS_RPCB_PORT;
+	rc.proto = IPPROTO_UDP;
+	rc.auth = SUNRPC_NS_AUTH_NONE;
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		struct sns_clnt *rb;
+		u16 port = 0;
+
+		rc.vers = versions[i];
+		rb = sns_clnt_alloc(clnt->net, &rc);
+		if (IS_ERR(rb))
+			return PTR_ERR(rb);
+		err = sns_rpcb_getport(rb, c->prog, c->vers, c->family,
+				       c->proto, &port);
+		sns_clnt_free(rb);
+		if (!err && port) {
+			sns_set_port(clnt, port);
+			return 0;
+		}
+		if (!err)
+			err = -EACCES;	/* not registered, as upstream says */
+		if (err != -EPROTONOSUPPORT && err != -EPFNOSUPPORT &&
+		    err != -EACCES)
+			break;
+	}
+	return err;
+}
+
+static int sns_rpcb_dump(struct sns_clnt *rb, struct sunrpc_ns_rpcb *q)
+{
+	struct sunrpc_ns_pmap __user *out = u64_to_user_ptr(q->entries);
+	struct sns_buf r = { };
+	size_t len, off;
+	u32 n = 0, more;
+	u8 *buf;
+	int err;
+
+	err = sns_clnt_call(rb, SNS_PMAP_DUMP, NULL, 0, &buf, &len, &off);
+	if (err)
+		return err;
+	r.data = buf + off;
+	r.len = len - off;
+	for (;;) {
+		struct sunrpc_ns_pmap m;
+
+		err = sns_get_u32(&r, &more);
+		if (err || more > 1)
+			goto bad;
+		if (!more)
+			break;
+		if (sns_get_u32(&r, &m.prog) || sns_get_u32(&r, &m.vers) ||
+		    sns_get_u32(&r, &m.proto) || sns_get_u32(&r, &m.port))
+			goto bad;
+		if (n < q->count && copy_to_user(&out[n], &m, sizeof(m))) {
+			err = -EFAULT;
+			goto out;
+		}
+		n++;
+	}
+	q->count = n;
+	err = 0;
+	goto out;
+bad:
+	pr_info_ratelimited("client %u: bad rpcbind DUMP reply\n", rb->id);
+	err = -EBADMSG;
+out:
+	kvfree(buf);
+	return err;
+}
+
+/**
+ * sns_ioc_rpcb() - SUNRPC_NS_IOC_RPCB: a portmap or rpcbind query
+ * @clnt: a client of program 100000, version 2 or 4
+ * @uarg: the &struct sunrpc_ns_rpcb
+ *
+ * Return: 0 with the answer copied out, or an errno.
+ */
+long sns_ioc_rpcb(struct sns_clnt *clnt, struct sunrpc_ns_rpcb __user *uarg)
+{
+	struct sunrpc_ns_rpcb q;
+	u16 port = 0;
+	int err;
+
+	if (copy_from_user(&q, uarg, sizeof(q)))
+		return -EFAULT;
+	if (q.pad || clnt->prog != SNS_RPCB_PROG)
+		return -EINVAL;
+	switch (q.op) {
+	case SUNRPC_NS_RPCB_GETPORT:
+	case SUNRPC_NS_RPCB_DUMP:
+		if (clnt->vers != 2)
+			return -EINVAL;
+		break;
+	case SUNRPC_NS_RPCB_GETADDR:
+		if (clnt->vers != 4 ||
+		    (q.family != AF_INET && q.family != AF_INET6))
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (q.op != SUNRPC_NS_RPCB_DUMP &&
+	    q.proto != IPPROTO_UDP && q.proto != IPPROTO_TCP)
+		return -EINVAL;
+	if (q.op == SUNRPC_NS_RPCB_DUMP) {
+		err = sns_rpcb_dump(clnt, &q);
+	} else {
+		err = sns_rpcb_getport(clnt, q.prog, q.vers, q.family, q.proto,
+				       &port);
+		q.port = port;
+	}
+	if (err)
+		return err;
+	return copy_to_user(uarg, &q, sizeof(q)) ? -EFAULT : 0;
+}
