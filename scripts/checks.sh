@@ -111,7 +111,8 @@ check_pr_fmt() {
 		path = sys.argv[1]
 		name = re.sub(r"\.ko$", "", path.rsplit("/", 1)[1]).replace("-", "_")
 		data = open(path, "rb").read()
-		# The string literals: the ELF64 sections named .rodata.str*.
+		# The read-only data (ELF64 sections .rodata*): a printk format
+		# there is a whole printable string after a NUL, KERN_SOH first.
 		shoff, = struct.unpack_from("<Q", data, 0x28)
 		shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
 		def sect(i):
@@ -121,9 +122,10 @@ check_pr_fmt() {
 		for i in range(shnum):
 		    nm, _, _, _, off, size = sect(i)
 		    nm = data[names + nm:data.index(b"\0", names + nm)]
-		    if not nm.startswith(b".rodata.str"):
+		    if not nm.startswith(b".rodata"):
 		        continue
-		    for m in re.finditer(rb"\x01([0-7])([^\x00]*)", data[off:off + size]):
+		    for m in re.finditer(rb"(?:(?<=\x00)|^)\x01([0-7])([\t\n\x20-\x7e]+)\x00",
+		                         data[off:off + size]):
 		        if not m.group(2).startswith(name.encode() + b": "):
 		            print(f"{path}: logs without '{name}: ': {m.group(2)[:60]!r}")
 		            bad = 1
