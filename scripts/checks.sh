@@ -107,17 +107,28 @@ check_pr_fmt() {
 	git grep -n '^#define pr_fmt' -- '*.c' '*.h' && bad=1
 	for ko in $(find "$farm" -name '*.ko' ! -name '*_kunit.ko'); do
 		python3 - "$ko" <<-'PY' || bad=1
-		import re, sys
+		import re, struct, sys
 		path = sys.argv[1]
 		name = re.sub(r"\.ko$", "", path.rsplit("/", 1)[1]).replace("-", "_")
 		data = open(path, "rb").read()
+		# The read-only data (ELF64 sections .rodata*): a printk format
+		# there is a whole printable string after a NUL, KERN_SOH first.
+		shoff, = struct.unpack_from("<Q", data, 0x28)
+		shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+		def sect(i):
+		    return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+		names = sect(shstrndx)[4]
 		bad = 0
-		for m in re.finditer(rb"\x01([0-7c])([^\x00]*)", data):
-		    if m.group(1) == b"c":
+		for i in range(shnum):
+		    nm, _, _, _, off, size = sect(i)
+		    nm = data[names + nm:data.index(b"\0", names + nm)]
+		    if not nm.startswith(b".rodata"):
 		        continue
-		    if not m.group(2).startswith(name.encode() + b": "):
-		        print(f"{path}: logs without '{name}: ': {m.group(2)[:60]!r}")
-		        bad = 1
+		    for m in re.finditer(rb"(?:(?<=\x00)|^)\x01([0-7])([\t\n\x20-\x7e]+)\x00",
+		                         data[off:off + size]):
+		        if not m.group(2).startswith(name.encode() + b": "):
+		            print(f"{path}: logs without '{name}: ': {m.group(2)[:60]!r}")
+		            bad = 1
 		sys.exit(bad)
 		PY
 	done
