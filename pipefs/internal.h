@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * nsmods_pipefs internals shared by super.c and pipe.c.
+ * nsmods_pipefs internals shared by its files, grouped by the file that
+ * defines them.
  */
 #ifndef _NSMODS_PIPEFS_INTERNAL_H
 #define _NSMODS_PIPEFS_INTERNAL_H
@@ -15,6 +16,8 @@
 
 struct net;
 struct vfsmount;
+
+/* super.c: filesystem type, superblocks, inodes, per-net state */
 
 /**
  * struct nspipefs_net - nspipefs state of one network namespace
@@ -58,18 +61,48 @@ static inline struct nspipefs_inode *NSPIPEFS_I(struct inode *inode)
 	return container_of(inode, struct nspipefs_inode, vfs_inode);
 }
 
-extern const struct file_operations nspipefs_pipe_fops;
+/* Protects nspipefs_nets, the list of every namespace's state. */
+extern struct mutex nspipefs_nets_lock;
+extern struct list_head nspipefs_nets;
 
-struct dentry *nspipefs_create(struct dentry *parent, const char *name,
-			       umode_t mode, void *obj);
-int nspipefs_pipe_attach(struct nspipefs_pipe *pipe);
-void nspipefs_pipe_detach(struct nspipefs_pipe *pipe, bool unlink);
-bool nspipefs_name_ok(const char *name);
+struct nspipefs_net *nspipefs_net(const struct net *net);
+struct inode *nspipefs_new_inode(struct super_block *sb, umode_t mode);
+int nspipefs_inode_cache_init(void);
+void nspipefs_inode_cache_exit(void);
+int nspipefs_pernet_init(void);
+void nspipefs_pernet_exit(void);
+int nspipefs_fs_init(const char *name);
+void nspipefs_fs_exit(void);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 struct vfsmount *nspipefs_test_mount(struct net *net);
 int nspipefs_test_live_nets(void);
 struct super_block *nspipefs_test_net_sb(const struct net *net);
 #endif
+
+/* dir.c: directories, and adding and removing their pipes and files */
+
+bool nspipefs_name_ok(const char *name);
+struct dentry *nspipefs_create(struct dentry *parent, const char *name,
+			       umode_t mode, void *obj);
+void nspipefs_dirs_attach(struct nspipefs_net *pn);
+void nspipefs_dirs_detach(struct nspipefs_net *pn);
+
+/* pipe.c: pipe files */
+
+extern const struct file_operations nspipefs_pipe_fops;
+
+int nspipefs_pipe_attach(struct nspipefs_pipe *pipe);
+void nspipefs_pipe_detach(struct nspipefs_pipe *pipe, bool unlink);
+
+/* notifier.c: MOUNT/UMOUNT events */
+
+int nspipefs_sb_up(struct nspipefs_net *pn, struct super_block *sb);
+void nspipefs_sb_down(struct nspipefs_net *pn, struct super_block *sb);
+
+/* debugfs.c: /sys/kernel/debug/nsmods_pipefs/ */
+
+void nspipefs_debugfs_init(void);
+void nspipefs_debugfs_exit(void);
 
 #endif /* _NSMODS_PIPEFS_INTERNAL_H */
