@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# checks.sh KDIR FARM
+# checks.sh KDIR FARM [MOD]
 #
 # Static checks of the module set, each printed as "ok check-NAME" or
 # "not ok check-NAME" followed by what it found:
@@ -16,15 +16,25 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir=${1:?usage: checks.sh KDIR FARM}
-farm=${2:?usage: checks.sh KDIR FARM}
+kdir=${1:?usage: checks.sh KDIR FARM [MOD]}
+farm=${2:?usage: checks.sh KDIR FARM [MOD]}
+# MOD (the one-module loop): the per-file checks look at MOD's files only,
+# its directory and the files named after it (KUnit suite, headers, tests).
+only=${3:-}
 src=$(nsmods_srcdir)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$NSMODS_ROOT"
-mapfile -t csrc < <(git ls-files '*.c' '*.h')
+ours() {
+	if [ -n "$only" ]; then
+		grep -e "^$only/" -e "$only[^/]*$"
+	else
+		cat
+	fi
+}
+mapfile -t csrc < <(git ls-files '*.c' '*.h' | ours)
 # Kernel code: the modules, the KUnit suites and the test-only modules.
-mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v -e '^tests/[^/]*$' -e '^tools/')
+mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v -e '^tests/[^/]*$' -e '^tools/' | ours)
 
 kmake() {
 	make -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" NSMODS_TESTS=1 "$@"
