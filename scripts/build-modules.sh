@@ -26,15 +26,26 @@ find "$farm" -xtype l -delete
 make -s -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" NSMODS_TESTS=1 "$@" modules >&2
 
 # Userspace programs (tests/, and the user CLI in tools/): plain C, built
-# for the host's userland, which the guest shares.
+# for the host's userland, which the guest shares.  A program is one file,
+# DIR/NAME.c, or a directory, DIR/NAME/ with a main.c, of which every .c
+# is linked in; the test programs also get the library tests/lib/.  One
+# is built again when a source or header it uses is newer than it.
 for dir in tests tools; do
 	mkdir -p "$farm/$dir/bin"
-	for c in "$NSMODS_ROOT/$dir"/*.c; do
-		[ -e "$c" ] || continue
-		b="$farm/$dir/bin/$(basename "$c" .c)"
-		[ "$b" -nt "$c" ] && [ "$b" -nt "$NSMODS_ROOT/include/uapi" ] && continue
-		gcc -O2 -Wall -Wextra -Werror -I"$NSMODS_ROOT/include/uapi" -o "$b" "$c" -lpthread ||
-			die "cannot build $c"
+	libdir=() libsrc=()
+	if [ "$dir" = tests ]; then
+		libdir=("$NSMODS_ROOT/tests/lib")
+		libsrc=("$NSMODS_ROOT/tests/lib"/*.c)
+	fi
+	for p in "$NSMODS_ROOT/$dir"/*.c "$NSMODS_ROOT/$dir"/*/main.c; do
+		[ -e "$p" ] || continue
+		[ "${p##*/}" = main.c ] && p=${p%/main.c}
+		b="$farm/$dir/bin/$(basename "$p" .c)"
+		[ -e "$b" ] && [ -z "$(find "$p" "${libdir[@]}" "$NSMODS_ROOT/include/uapi" \
+			\( -type d -o -name '*.[ch]' \) -newer "$b" -print -quit)" ] && continue
+		if [ -d "$p" ]; then srcs=("$p"/*.c); else srcs=("$p"); fi
+		gcc -O2 -Wall -Wextra -Werror -I"$NSMODS_ROOT/include/uapi" "${libdir[@]/#/-I}" \
+			-o "$b" "${srcs[@]}" "${libsrc[@]}" -lpthread || die "cannot build $b"
 	done
 done
 echo "$farm"

@@ -19,7 +19,8 @@ set -uo pipefail
 kdir=${1:?usage: checks.sh KDIR FARM [MOD]}
 farm=${2:?usage: checks.sh KDIR FARM [MOD]}
 # MOD (the one-module loop): the per-file checks look at MOD's files only,
-# its directory and the files named after it (KUnit suite, headers, tests).
+# its directory and the files and directories named after it (KUnit suite,
+# headers, test programs such as tests/MOD_test/).
 only=${3:-}
 src=$(nsmods_srcdir)
 tmp=$(mktemp -d)
@@ -27,7 +28,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$NSMODS_ROOT"
 ours() {
 	if [ -n "$only" ]; then
-		grep -e "^$only/" -e "$only[^/]*$"
+		grep -e "^$only/" -e "$only[^/]*$" -e "/$only[^/]*/"
 	else
 		cat
 	fi

@@ -4,7 +4,7 @@
 # nsmods-seconds: 200
 #
 # In-VM test of nsmods_mqueue_ns (Documentation/mqueue_ns.rst): load it, run
-# every case of tests/mqueue_ns_test.c (each in fresh ipc namespaces only),
+# every case of tests/mqueue_ns_test/ (each in fresh ipc namespaces only),
 # check no namespace record and no charged byte is left, check that an
 # ipc namespace using the module keeps rmmod from working until it dies,
 # unload, and check it is all gone.

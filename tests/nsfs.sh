@@ -4,7 +4,7 @@
 # nsmods-seconds: 90
 #
 # In-VM test of nsmods_nsfs (Documentation/nsfs.rst): load it, with
-# sunrpc_ns for the pernet check, run every case of tests/nsfs_test.c,
+# sunrpc_ns for the pernet check, run every case of tests/nsfs_test/,
 # check nothing of ours is left, unload, and check it is all gone.
 set -u
 ko=$NSMODS_FARM/nsfs/nsmods_nsfs.ko

@@ -20,17 +20,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static const char *ctldir;
-static int failures;
+#include "testlib.h"
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("FAIL line %d: ", __LINE__);			\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		failures++;						\
-	}								\
-} while (0)
+static const char *ctldir;
 
 static int queue_upcall(const char *text)
 {
@@ -105,7 +97,7 @@ int main(int argc, char **argv)
 
 	fd = open(argv[1], O_RDWR | O_NONBLOCK);
 	if (fd < 0) {
-		printf("FAIL: open %s: %s\n", argv[1], strerror(errno));
+		fail("open %s: %s", argv[1], strerror(errno));
 		return 1;
 	}
 
@@ -118,7 +110,7 @@ int main(int argc, char **argv)
 	CHECK(fionread(fd) == 0, "FIONREAD %d on empty pipe", fionread(fd));
 
 	/* One upcall, read in two pieces. */
-	CHECK(queue_upcall("hello") == 0, "upcall refused");
+	CHECK(queue_upcall("hello") == 0, "upcall 'hello' refused");
 	CHECK(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLIN),
 	      "poll not readable after upcall");
 	CHECK(fionread(fd) == 5, "FIONREAD %d, want 5", fionread(fd));
@@ -138,7 +130,7 @@ int main(int argc, char **argv)
 		      "blocking read gave %zd", n);
 		pthread_join(thr, NULL);
 	} else {
-		CHECK(0, "pthread_create");
+		fail("pthread_create");
 	}
 	CHECK(get_status("read") == read0 + 2, "owner did not see the 2nd read");
 
@@ -157,8 +149,8 @@ int main(int argc, char **argv)
 	CHECK(get_status("downcalls") == down0 + 1, "refused downcall counted");
 
 	/* Closing the last reader fails what is queued: EPIPE to the owner. */
-	CHECK(queue_upcall("never read") == 0, "upcall refused");
-	CHECK(queue_upcall("nor this") == 0, "upcall refused");
+	CHECK(queue_upcall("never read") == 0, "upcall 'never read' refused");
+	CHECK(queue_upcall("nor this") == 0, "upcall 'nor this' refused");
 	close(fd);
 	CHECK(get_status("failed") == failed0 + 2, "failed %ld, want %ld",
 	      get_status("failed"), failed0 + 2);

@@ -34,7 +34,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,29 +44,7 @@
 
 #include <linux/nsmods_sunrpc_ns.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static int failures;
-
-static void fail(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("FAIL: %s\n", buf);
-	fflush(stdout);
-	failures++;
-}
-
-static const char *ename(int e)
-{
-	const char *s = strerrorname_np(e);
-
-	return s ? s : "E?";
-}
+#include "testlib.h"
 
 static int usage(void)
 {
@@ -108,7 +85,7 @@ static int mode_hold(int argc, char **argv)
 	h.create.flags = SUNRPC_NS_CLOEXEC;
 	dev = open(SUNRPC_NS_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
-		printf("error %s\n", ename(errno));
+		printf("error %s\n", ename(-errno));
 		return 1;
 	}
 	if (host) {
@@ -128,12 +105,12 @@ static int mode_hold(int argc, char **argv)
 	}
 	close(dev);
 	if (fd < 0) {
-		printf("error %s\n", ename(errno));
+		printf("error %s\n", ename(-errno));
 		return 1;
 	}
 	memset(&info, 0, sizeof(info));
 	if (ioctl(fd, SUNRPC_NS_IOC_INFO, &info)) {
-		printf("error %s\n", ename(errno));
+		printf("error %s\n", ename(-errno));
 		return 1;
 	}
 	printf("ready %x %u\n", info.clnt_id, info.net_inum);
@@ -155,13 +132,23 @@ static int mode_hold(int argc, char **argv)
 		u.timeout_ms = ms;
 		snprintf(u.data, sizeof(u.data), "%s", text + 1);
 		if (ioctl(fd, SUNRPC_NS_IOC_UPCALL, &u))
-			printf("error %s\n", ename(errno));
+			printf("error %s\n", ename(-errno));
 		else
 			printf("answer %.*s\n", (int)sizeof(u.data), u.data);
 		fflush(stdout);
 	}
 	close(fd);
 	return 0;
+}
+
+/* @path, a pipe or a cache channel, opened to read and write; -1 fails. */
+static int open_rw(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("open %s: %s", path, ename(-errno));
+	return fd;
 }
 
 /* Read one upcall "seq=N TEXT\n" from @fd: N and TEXT. */
@@ -173,7 +160,7 @@ static int read_upcall(int fd, unsigned int *seq, char *text, size_t room)
 
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n <= 0) {
-		fail("read upcall: %s", n ? ename(errno) : "EOF");
+		fail("read upcall: %s", n ? ename(-errno) : "EOF");
 		return -1;
 	}
 	buf[n] = '\0';
@@ -194,10 +181,10 @@ static void expect_write(int fd, const void *buf, size_t len, int want,
 	if (want) {
 		if (n >= 0 || errno != want)
 			fail("%s: write gave %zd %s, want %s", what, n,
-			     n < 0 ? ename(errno) : "", ename(want));
+			     n < 0 ? ename(-errno) : "", ename(-want));
 	} else if (n != (ssize_t)len) {
 		fail("%s: write gave %zd %s, want %zu", what, n,
-		     n < 0 ? ename(errno) : "", len);
+		     n < 0 ? ename(-errno) : "", len);
 	}
 }
 
@@ -209,11 +196,9 @@ static int mode_gssd(int argc, char **argv)
 
 	if (argc != 4)
 		return usage();
-	fd = open(argv[1], O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fail("open %s: %s", argv[1], ename(errno));
+	fd = open_rw(argv[1]);
+	if (fd < 0)
 		return 1;
-	}
 	n = atoi(argv[2]);
 	for (i = 0; i < n; i++) {
 		if (read_upcall(fd, &seq, text, sizeof(text)))
@@ -242,11 +227,9 @@ static int mode_baddown(int argc, char **argv)
 
 	if (argc != 2)
 		return usage();
-	fd = open(argv[1], O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fail("open %s: %s", argv[1], ename(errno));
+	fd = open_rw(argv[1]);
+	if (fd < 0)
 		return 1;
-	}
 	if (read_upcall(fd, &seq, text, sizeof(text)))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -280,23 +263,21 @@ static int mode_cached(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
-	fd = open(argv[1], O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fail("open %s: %s", argv[1], ename(errno));
+	fd = open_rw(argv[1]);
+	if (fd < 0)
 		return 1;
-	}
 	printf("cached ready\n");
 	fflush(stdout);
 	for (;;) {
 		p.fd = fd;
 		p.events = POLLIN;
 		if (poll(&p, 1, -1) < 0) {
-			fail("poll: %s", ename(errno));
+			fail("poll: %s", ename(-errno));
 			return 1;
 		}
 		n = read(fd, line, sizeof(line) - 1);
 		if (n <= 0) {
-			fail("read channel: %s", n ? ename(errno) : "EOF");
+			fail("read channel: %s", n ? ename(-errno) : "EOF");
 			return 1;
 		}
 		line[n] = '\0';
@@ -341,7 +322,7 @@ static int mode_badcache(int argc, char **argv)
 	fd = open(argv[1], O_RDWR | O_CLOEXEC);
 	ff = open(argv[2], O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || ff < 0) {
-		fail("open %s, %s: %s", argv[1], argv[2], ename(errno));
+		fail("open %s, %s: %s", argv[1], argv[2], ename(-errno));
 		return 1;
 	}
 	for (i = 0; i < ARRAY_SIZE(bad); i++)

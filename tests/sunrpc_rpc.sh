@@ -8,11 +8,11 @@
 # with the same addresses, rpcA <-> rpcAs and rpcB <-> rpcBs (veth,
 # 10.0.0.2/24 and fd00::2/64 on the client side, 10.0.0.3/24 and
 # fd00::3/64 on the server side), run a real rpcbind and the servers of
-# tests/rpcns_server.c in rpcAs and rpcBs, run every case (the CLI
-# tools/rpcns here, tests/rpcns_test.c for the rest), check no client is
+# tests/rpcns_server/ in rpcAs and rpcBs, run every case (the CLI
+# tools/rpcns here, tests/rpcns_test/ for the rest), check no client is
 # left in any namespace, unload, and check it is all gone.
 #
-# Servers (see tests/rpcns_test.c for the port table): BASE=20049, IPv4
+# Servers (see tests/rpcns_test/main.c for the port table): BASE=20049, IPv4
 # and IPv6, UDP and TCP; rpcAs's answer "A ...", rpcBs's "B ...".  rpcAs's
 # rpcbind has the test program at BASE, rpcBs's at BASE+20, so a lookup
 # shows which namespace it was made in.

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-VM test of nsmods_nsfs, run as root by tests/nsfs.sh with the module
+ * (and sunrpc_ns, for "keepalive") loaded:
+ *
+ *   nsfs_test fs         the filesystem: not mountable, fds pin the module
+ *   nsfs_test basic      every type, inode numbers, ioctls, bad input
+ *   nsfs_test perm       the permission rule of /proc/PID/ns
+ *   nsfs_test keepalive  an fd keeps a netns (and its pernet state) alive
+ *   nsfs_test scm        the fd crosses namespaces over SCM_RIGHTS
+ *   nsfs_test setns      setns(2) and bind mounts refuse our fds cleanly;
+ *                        NSMODS_NSFS_GET_NSFS is the way round
+ *
+ * Each case is in the file of its name.  Each prints "FAIL: ..." lines for
+ * what went wrong and exits non-zero if anything did.
+ */
+#include <stdio.h>
+
+#include "nsfs_test.h"
+
+int main(int argc, char **argv)
+{
+	static const struct test_case cases[] = {
+		{ "fs", test_fs }, { "basic", test_basic }, { "perm", test_perm },
+		{ "keepalive", test_keepalive }, { "scm", test_scm },
+		{ "setns", test_setns },
+	};
+	const struct test_case *c = NULL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2)
+		c = find_case(cases, ARRAY_SIZE(cases), argv[1]);
+	if (!c) {
+		fprintf(stderr, "usage: %s fs|basic|perm|keepalive|scm|setns\n",
+			argv[0]);
+		return 2;
+	}
+	c->fn();
+	return case_verdict(c->name);
+}

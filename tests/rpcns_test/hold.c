@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rpcns_test hold, for sunrpc_rpc.sh: a client held open, used on
+ * request from stdin.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rpcns_test.h"
+
+void test_hold(void)
+{
+	struct copts o = { .proto = hold_proto, .auth = SUNRPC_NS_AUTH_SYS };
+	struct sunrpc_ns_info in;
+	char s[512], line[64];
+	int fd, r;
+
+	fd = client("hold", &o);
+	if (fd < 0)
+		return;
+	r = whoami(fd, s, sizeof(s));
+	if (r)
+		return fail("hold: WHOAMI: %s", ename(r));
+	if (get_info(fd, &in))
+		return;
+	if (xns && enter_net(xns))
+		return;
+	printf("ready %u %s\n", in.net_inum, s);
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		if (!strcmp(line, "whoami\n")) {
+			r = whoami(fd, s, sizeof(s));
+			if (r)
+				printf("error %s\n", ename(r));
+			else
+				printf("whoami %s\n", s);
+		} else if (!strcmp(line, "info\n")) {
+			if (!get_info(fd, &in))
+				printf("info net_inum %u calls %llu sockets %llu\n",
+				       in.net_inum, (unsigned long long)in.calls,
+				       (unsigned long long)in.sockets);
+		} else {
+			printf("what? %s", line);
+		}
+		fflush(stdout);
+	}
+	close(fd);
+}
