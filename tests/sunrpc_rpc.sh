@@ -370,7 +370,7 @@ kill_all
 del_netns "${netns_all[@]}"
 wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
 [ ! -e /dev/nsmods_sunrpc_ns ] || fail "/dev/nsmods_sunrpc_ns left after rmmod"
-[ ! -e /sys/module/sunrpc_ns ] || fail "module still there after rmmod"
+[ ! -e /sys/module/nsmods_sunrpc_ns ] || fail "module still there after rmmod"
 [ ! -e /proc/net/sunrpc_ns ] || fail "/proc/net/sunrpc_ns left after rmmod"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 
