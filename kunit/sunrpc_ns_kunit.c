@@ -587,7 +587,7 @@ static struct kunit_case sns_xdr_cases[] = {
 };
 
 static struct kunit_suite sns_xdr_suite = {
-	.name = "sunrpc_ns_xdr",
+	.name = "nsmods_sunrpc_ns_xdr",
 	.test_cases = sns_xdr_cases,
 };
 
@@ -794,7 +794,7 @@ static struct kunit_case sns_pipefs_cases[] = {
 };
 
 static struct kunit_suite sns_pipefs_suite = {
-	.name = "sunrpc_ns_pipefs",
+	.name = "nsmods_sunrpc_ns_pipefs",
 	.test_cases = sns_pipefs_cases,
 };
 
@@ -810,7 +810,7 @@ static struct kunit_case sunrpc_ns_cases[] = {
 };
 
 static struct kunit_suite sunrpc_ns_suite = {
-	.name = "sunrpc_ns",
+	.name = "nsmods_sunrpc_ns",
 	.test_cases = sunrpc_ns_cases,
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsmods_mqueue_ns: /dev/nsmods_mqueue_ns, the mq_open()/mq_unlink() analogue,
- * acting in the caller's ipc namespace; and the module's init and exit.
+ * nsmods_mqueue_ns: /dev/nsmods_mqueue_ns, the mq_open()/mq_unlink()
+ * analogue, acting in the caller's ipc namespace.
  *
  * A module cannot add system calls, so opening by name is an ioctl that
  * returns a queue fd.  It looks the name up in the caller's namespace's
@@ -10,7 +10,6 @@
  * with dentry_open(), as upstream's do_mq_open() does with its mount.
  */
 #include <linux/capability.h>
-#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
@@ -19,15 +18,12 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/nsproxy.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
 
 #define MQNS_OFLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC)
-
-static struct dentry *mqns_debugfs;
 
 /* The caller's namespace's record and internal mount, both counted. */
 static struct mqns_ns *mqns_current(struct vfsmount **mntp)
@@ -311,57 +307,12 @@ static struct miscdevice mqns_misc = {
 	.mode = 0666,
 };
 
-static int mqns_namespaces_show(struct seq_file *m, void *v)
+int mqns_dev_init(void)
 {
-	mqns_records_show(m);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(mqns_namespaces);
-
-static int mqns_users_dbg_show(struct seq_file *m, void *v)
-{
-	mqns_users_show(m);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(mqns_users_dbg);
-
-static int __init mqns_init(void)
-{
-	int err;
-
-	err = mqns_ns_init();
-	if (err)
-		return err;
-	err = mqns_fs_init();
-	if (err)
-		goto out_ns;
-	err = misc_register(&mqns_misc);
-	if (err)
-		goto out_fs;
-	/* Optional: the module works without debugfs. */
-	mqns_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("namespaces", 0444, mqns_debugfs, NULL,
-			    &mqns_namespaces_fops);
-	debugfs_create_file("users", 0444, mqns_debugfs, NULL,
-			    &mqns_users_dbg_fops);
-	return 0;
-
-out_fs:
-	mqns_fs_exit();
-out_ns:
-	mqns_ns_exit();
-	return err;
+	return misc_register(&mqns_misc);
 }
 
-static void __exit mqns_exit(void)
+void mqns_dev_exit(void)
 {
-	debugfs_remove(mqns_debugfs);
 	misc_deregister(&mqns_misc);
-	mqns_ns_exit();
-	mqns_fs_exit();
 }
-
-module_init(mqns_init);
-module_exit(mqns_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("POSIX message queues in a filesystem per ipc namespace");

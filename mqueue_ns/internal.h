@@ -34,6 +34,7 @@ extern const struct file_operations mqns_queue_fops;
 
 /* ns.c */
 int mqns_ns_init(void);
+void mqns_ns_drain(void);
 void mqns_ns_exit(void);
 struct vfsmount *mqns_ns_mnt(struct mqns_ns *rec);
 void mqns_ns_hold(struct mqns_ns *rec);
@@ -43,6 +44,10 @@ void mqns_records_show(struct seq_file *m);
 int mqns_fs_init(void);
 void mqns_fs_exit(void);
 struct vfsmount *mqns_internal_mount(struct mqns_ns *rec);
+
+/* dev.c */
+int mqns_dev_init(void);
+void mqns_dev_exit(void);
 
 /* queue.c */
 void mqns_users_show(struct seq_file *m);

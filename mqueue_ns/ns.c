@@ -316,12 +316,19 @@ int mqns_ns_init(void)
 /*
  * Live records pin the module (their internal mounts hold the fs type),
  * so at exit every record is dead: wait for the death works and for the
- * fsnotify reaper that calls mqns_free_mark().
+ * fsnotify reaper that calls mqns_free_mark().  Called before
+ * mqns_fs_exit(), as what they run puts internal mounts.
  */
+void mqns_ns_drain(void)
+{
+	flush_workqueue(mqns_wq);
+	fsnotify_wait_marks_destroyed();
+}
+
+/* After mqns_ns_drain() and mqns_fs_exit(): nothing of ours runs. */
 void mqns_ns_exit(void)
 {
 	destroy_workqueue(mqns_wq);
-	fsnotify_wait_marks_destroyed();
 	WARN_ON(!list_empty(&mqns_records));
 	fsnotify_put_group(mqns_group);
 }

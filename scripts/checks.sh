@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# checks.sh KDIR FARM
+# checks.sh KDIR FARM [MOD]
 #
 # Static checks of the module set, each printed as "ok check-NAME" or
 # "not ok check-NAME" followed by what it found:
@@ -16,15 +16,25 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir=${1:?usage: checks.sh KDIR FARM}
-farm=${2:?usage: checks.sh KDIR FARM}
+kdir=${1:?usage: checks.sh KDIR FARM [MOD]}
+farm=${2:?usage: checks.sh KDIR FARM [MOD]}
+# MOD (the one-module loop): the per-file checks look at MOD's files only,
+# its directory and the files named after it (KUnit suite, headers, tests).
+only=${3:-}
 src=$(nsmods_srcdir)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$NSMODS_ROOT"
-mapfile -t csrc < <(git ls-files '*.c' '*.h')
+ours() {
+	if [ -n "$only" ]; then
+		grep -e "^$only/" -e "$only[^/]*$"
+	else
+		cat
+	fi
+}
+mapfile -t csrc < <(git ls-files '*.c' '*.h' | ours)
 # Kernel code: the modules, the KUnit suites and the test-only modules.
-mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v -e '^tests/[^/]*$' -e '^tools/')
+mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v -e '^tests/[^/]*$' -e '^tools/' | ours)
 
 kmake() {
 	make -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" NSMODS_TESTS=1 "$@"
@@ -97,17 +107,28 @@ check_pr_fmt() {
 	git grep -n '^#define pr_fmt' -- '*.c' '*.h' && bad=1
 	for ko in $(find "$farm" -name '*.ko' ! -name '*_kunit.ko'); do
 		python3 - "$ko" <<-'PY' || bad=1
-		import re, sys
+		import re, struct, sys
 		path = sys.argv[1]
 		name = re.sub(r"\.ko$", "", path.rsplit("/", 1)[1]).replace("-", "_")
 		data = open(path, "rb").read()
+		# The read-only data (ELF64 sections .rodata*): a printk format
+		# there is a whole printable string after a NUL, KERN_SOH first.
+		shoff, = struct.unpack_from("<Q", data, 0x28)
+		shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+		def sect(i):
+		    return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+		names = sect(shstrndx)[4]
 		bad = 0
-		for m in re.finditer(rb"\x01([0-7c])([^\x00]*)", data):
-		    if m.group(1) == b"c":
+		for i in range(shnum):
+		    nm, _, _, _, off, size = sect(i)
+		    nm = data[names + nm:data.index(b"\0", names + nm)]
+		    if not nm.startswith(b".rodata"):
 		        continue
-		    if not m.group(2).startswith(name.encode() + b": "):
-		        print(f"{path}: logs without '{name}: ': {m.group(2)[:60]!r}")
-		        bad = 1
+		    for m in re.finditer(rb"(?:(?<=\x00)|^)\x01([0-7])([\t\n\x20-\x7e]+)\x00",
+		                         data[off:off + size]):
+		        if not m.group(2).startswith(name.encode() + b": "):
+		            print(f"{path}: logs without '{name}: ': {m.group(2)[:60]!r}")
+		            bad = 1
 		sys.exit(bad)
 		PY
 	done

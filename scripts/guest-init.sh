@@ -8,6 +8,8 @@
 #   NSMODS_MODE    test | demo | shell
 #   NSMODS_ROOT    this checkout (scripts, tests)
 #   NSMODS_FARM    where the modules and test programs were built
+#   NSMODS_GUEST   this guest's number, when several share the jobs (test)
+#   NSMODS_ONLY    run one module's jobs only (test)
 # Results go to the writable 9p share "nsmods_out", mounted on /tmp/out.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
@@ -18,6 +20,8 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
+# No udev here to make /dev/fd, which bash's <(...) needs (guest-run.sh).
+ln -s /proc/self/fd /dev/fd
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
@@ -30,7 +34,7 @@ ip link set lo up
 
 case "$NSMODS_MODE" in
 test)
-	"$NSMODS_ROOT/scripts/guest-run.sh" >/tmp/out/guest.log 2>&1
+	"$NSMODS_ROOT/scripts/guest-run.sh" >"/tmp/out/guest-${NSMODS_GUEST:-1}.log" 2>&1
 	;;
 demo)
 	"$NSMODS_ROOT/scripts/guest-demo.sh" </dev/console >/dev/console 2>&1

@@ -1,16 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kunit.sh [JSON]
+# kunit.sh [JSON [GLOB]]
 #
 # Run our KUnit suites built into a UML kernel with kunit.py.  This
 # checkout is linked into the prepared tree as drivers/nsmods (never copied),
 # the build directory is cached per config, and the debug fragment is added
 # to kunit/.kunitconfig.  The whole kernel log stays in BUILD_DIR/test.log.
+# GLOB (kunit.py's filter_glob, e.g. "nsmods_pipefs*") runs only the
+# suites it matches.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 json=${1:-/dev/null}
+glob=${2:-}
 mkdir -p "$NSMODS_CACHE/build"
 # The tree's drivers/nsmods link and the build directory serve one run at a
 # time: a second run waits here.
@@ -43,4 +46,4 @@ python3 tools/testing/kunit/kunit.py run --arch=um --build_dir="$bdir" \
 	--kunitconfig="$NSMODS_ROOT/kunit/.kunitconfig" \
 	--kunitconfig="$NSMODS_ROOT/scripts/config/um-debug.config" \
 	--make_options="CC=ccache gcc" --jobs="$NSMODS_JOBS" \
-	--timeout=600 --json="$json"
+	--timeout=600 --json="$json" ${glob:+"$glob"}

@@ -11,8 +11,27 @@
 #     lockdep/kmemleak report,
 # and ends with one line "N passed, N failed".  Exits non-zero on failure.
 # Logs of the last run are kept in $NSMODS_CACHE/last-run/.
+#
+# test.sh --only MOD (make test ONLY=MOD; MOD one of sunrpc_ns, pipefs,
+# mqueue_ns, nsfs) is the one-module loop: the build, the static checks on
+# MOD's files, MOD's KUnit suites on UML and in the guest, and the in-VM
+# tests whose "# nsmods-modules:" line names MOD, in one guest.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+
+only=
+case "${1:-}" in
+--only)
+	only=${2:-}
+	case "$only" in
+	sunrpc_ns | pipefs | mqueue_ns | nsfs) ;;
+	*) die "usage: test.sh [--only sunrpc_ns|pipefs|mqueue_ns|nsfs]" ;;
+	esac
+	;;
+"") ;;
+*) die "usage: test.sh [--only sunrpc_ns|pipefs|mqueue_ns|nsfs]" ;;
+esac
+export NSMODS_ONLY=$only
 
 mkdir -p "$NSMODS_CACHE"
 # One run at a time: runs share last-run/ and the guest's output share.
@@ -58,10 +77,11 @@ else
 fi
 
 step "static checks"
-"$NSMODS_ROOT/scripts/checks.sh" "$kdir" "$farm" | record
+"$NSMODS_ROOT/scripts/checks.sh" "$kdir" "$farm" $only | record
 
 step "KUnit on UML (kunit.py)"
-"$NSMODS_ROOT/scripts/kunit.sh" "$run/kunit-uml.json" >"$run/kunit-uml.log" 2>&1 ||
+"$NSMODS_ROOT/scripts/kunit.sh" "$run/kunit-uml.json" ${only:+"nsmods_$only*"} \
+	>"$run/kunit-uml.log" 2>&1 ||
 	tail -n 40 "$run/kunit-uml.log"
 python3 "$NSMODS_ROOT/scripts/kunit_results.py" uml "$run/kunit-uml.json" | record
 scan_log uml-kernel-log "$(nsmods_kunit_builddir)/test.log"
@@ -70,12 +90,24 @@ step "x86_64 debug guest (qemu TCG)"
 # Rebuild the modules: checks.sh left W=1/C=2 builds behind.
 "$NSMODS_ROOT/scripts/build-modules.sh" "$kdir" >/dev/null
 vmout=$run/vm
-"$NSMODS_ROOT/scripts/vm.sh" test "$vmout"
-if [ -f "$vmout/done" ]; then
+# The whole suite in two guests sharing the jobs; one module's in one.
+guests=2
+[ -z "$only" ] || guests=1
+NSMODS_GUESTS=$guests "$NSMODS_ROOT/scripts/vm.sh" test "$vmout"
+vm_ok=1
+for g in $(seq 1 "$guests"); do
+	[ -f "$vmout/done-$g" ] && continue
+	vm_ok=0
+	# Why: the guest's own output (guest-run.sh), then its console.
+	echo "--- guest $g did not finish; its guest-run output:"
+	tail -n 30 "$vmout/guest-$g.log" 2>/dev/null | sed 's/^/    /'
+	echo "--- guest $g console:"
+	tail -n 60 "$vmout/console-$g.log" | sed 's/^/    /'
+done
+if [ "$vm_ok" = 1 ]; then
 	echo "ok vm-completed" | record
 else
 	echo "not ok vm-completed" | record
-	tail -n 60 "$vmout/console.log" | sed 's/^/    /'
 fi
 for k in "$vmout"/ktap-*.log; do
 	[ -e "$k" ] || continue
@@ -85,17 +117,19 @@ for k in "$vmout"/ktap-*.log; do
 		--json="$run/$name.json" "$k") >"$run/$name.parse" 2>&1
 	python3 "$NSMODS_ROOT/scripts/kunit_results.py" "x86_64:$name" "$run/$name.json" | record
 done
-sed 's/^\(\(not \)\?ok\) /\1 vm:/' "$vmout/results" 2>/dev/null | record
+cat "$vmout"/results-* 2>/dev/null | sed 's/^\(\(not \)\?ok\) /\1 vm:/' | record
 for f in "$vmout"/test-*.log; do
 	[ -e "$f" ] || continue
-	grep -q "^not ok $(basename "$f" .log | sed 's/^test-//')$" "$vmout/results" &&
+	grep -qx "not ok $(basename "$f" .log | sed 's/^test-//')" "$vmout"/results-* &&
 		{ echo "--- $(basename "$f")"; tail -n 30 "$f"; }
 done
-grep -q '^not ok modules-unloaded$' "$vmout/results" 2>/dev/null &&
-	{ echo "--- left loaded"; sed 's/^/    /' "$vmout/left-loaded"; }
-grep -q 'kmemleak not available' "$vmout/kmemleak" 2>/dev/null &&
+for f in "$vmout"/left-loaded-*; do
+	[ -s "$f" ] && { echo "--- left loaded ($f)"; sed 's/^/    /' "$f"; }
+done
+grep -q 'kmemleak not available' "$vmout"/kmemleak-* 2>/dev/null &&
 	echo "not ok x86_64-kmemleak-available" | record
-scan_log x86_64-kernel-log "$vmout/console.log" "$vmout/dmesg" "$vmout/kmemleak"
+[ -e "$vmout/times-1" ] && log "guest test times (s): $(sort -k2 -rn "$vmout"/times-* | tr '\n' ' ')"
+scan_log x86_64-kernel-log "$vmout"/console-*.log "$vmout"/dmesg-* "$vmout"/kmemleak-*
 
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^not ok ' "$results")

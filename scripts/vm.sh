@@ -6,7 +6,10 @@
 # Boot a test kernel with the host's root filesystem shared read-only, the
 # way virtme-ng does: every host tool (unshare, ip, rpcbind, the test
 # programs built with the host's gcc) is there without building a root image.
-#   test OUTDIR  run scripts/guest-run.sh, results in OUTDIR (x86_64 only)
+#   test OUTDIR  run scripts/guest-run.sh, results in OUTDIR (x86_64 only):
+#                NSMODS_GUESTS guests (default 2) share the jobs, each with
+#                its console in OUTDIR/console-G.log; NSMODS_ONLY=MOD runs
+#                one module's jobs
 #   demo         load the modules and show them at work (make run)
 #   shell        an interactive shell with the modules loaded (make shell)
 # By default the x86_64 debug kernel runs in qemu under TCG (KVM guests die
@@ -49,7 +52,7 @@ if [ -z "$out" ]; then
 	trap 'rm -rf "$out"' EXIT
 fi
 mkdir -p "$out"
-rm -f "$out"/*
+rm -rf "${out:?}"/*
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1536 -nographic
 	-no-reboot -nodefaults -serial mon:stdio
@@ -57,13 +60,23 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1536 -nographic
 	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=root,mount_tag=nsmods_root
 	-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap"
-	-device virtio-9p-pci,fsdev=out,mount_tag=nsmods_out
-	-append "console=ttyS0 root=nsmods_root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$init panic=-1 oops=panic loglevel=7 kunit.enable=1 $env NSMODS_FARM=$farm")
+	-device virtio-9p-pci,fsdev=out,mount_tag=nsmods_out)
+cmdline="console=ttyS0 root=nsmods_root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$init panic=-1 oops=panic loglevel=7 kunit.enable=1 $env NSMODS_FARM=$farm"
 
 if [ "$mode" = test ]; then
-	# No console input; the whole console goes to a file for the log scan.
-	timeout 2700 "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 ||
-		log "qemu exited with $?"
+	# No console input; each console goes to a file for the log scan.
+	# Several guests take jobs from one list (guest-run.sh): the tests are
+	# mostly one process at a time, so two guests keep both cores busy.
+	n=${NSMODS_GUESTS:-2}
+	pids=()
+	for g in $(seq 1 "$n"); do
+		timeout 2700 "${qemu[@]}" -append "$cmdline NSMODS_GUEST=$g NSMODS_ONLY=${NSMODS_ONLY:-}" \
+			</dev/null >"$out/console-$g.log" 2>&1 &
+		pids+=($!)
+	done
+	for g in $(seq 1 "$n"); do
+		wait "${pids[$((g - 1))]}" || log "qemu of guest $g exited with $?"
+	done
 else
-	"${qemu[@]}"
+	"${qemu[@]}" -append "$cmdline"
 fi

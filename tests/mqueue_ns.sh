@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: mqueue_ns
+# nsmods-seconds: 200
 #
 # In-VM test of nsmods_mqueue_ns (Documentation/mqueue_ns.rst): load it, run
 # every case of tests/mqueue_ns_test.c (each in fresh ipc namespaces only),

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: nsfs
+# nsmods-seconds: 90
 #
 # In-VM test of nsmods_nsfs (Documentation/nsfs.rst): load it, with
 # sunrpc_ns for the pernet check, run every case of tests/nsfs_test.c,

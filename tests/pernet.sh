@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: sunrpc_ns
+# nsmods-seconds: 30
 #
 # In-VM test of sunrpc_ns's pernet state, done as a user would: insmod,
 # unshare -n, read /proc/net/sunrpc_ns/state in several namespaces, rmmod.

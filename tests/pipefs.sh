@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: pipefs
+# nsmods-seconds: 90
 #
 # In-VM test of nsmods_pipefs (Documentation/pipefs.rst), as a user would:
 # insmod, mount -t rpc_pipefs in namespaces made with unshare -n, look at

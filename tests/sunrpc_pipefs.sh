@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: sunrpc_ns pipefs
+# nsmods-seconds: 150
 #
 # In-VM test of sunrpc_ns clients in rpc_pipefs (Documentation/
 # sunrpc_ns.rst, "rpc_pipefs"): nfs/clnt<id> directories with info and a

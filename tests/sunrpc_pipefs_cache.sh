@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: sunrpc_ns pipefs
+# nsmods-seconds: 150
 #
 # In-VM test of sunrpc_ns's host cache in rpc_pipefs (Documentation/
 # sunrpc_ns.rst, "rpc_pipefs"): cache/sunrpc_ns_hosts with channel,

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# nsmods-modules: sunrpc_ns pipefs
+# nsmods-seconds: 300
 #
 # In-VM end-to-end test of nsmods_sunrpc_ns.ko's RPC clients (include/uapi/linux/
 # sunrpc_ns.h): load it, build two client/server network namespace pairs
