@@ -53,8 +53,8 @@ mod_lo=0xffffffffa0000000
 mod_hi=0xffffffffff000000
 aim() {
 	local a
-	a=$(awk '$3 == "sunrpc_ns_net_init" { print $1; exit }' /proc/kallsyms)
-	[ -n "$a" ] || die "sunrpc_ns_net_init not in /proc/kallsyms"
+	a=$(awk '$3 == "sns_net_init" { print $1; exit }' /proc/kallsyms)
+	[ -n "$a" ] || die "sns_net_init not in /proc/kallsyms"
 	[ $((0x$a)) -ge $((mod_lo)) ] && [ $((0x$a)) -lt $((mod_hi)) ] ||
 		die "sunrpc_ns at 0x$a, outside the module area"
 	echo "$mod_lo" >"$fs/require-start"
