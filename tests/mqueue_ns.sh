@@ -8,6 +8,7 @@
 # check no namespace record and no charged byte is left, check that an
 # ipc namespace using the module keeps rmmod from working until it dies,
 # unload, and check it is all gone.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -u
 . "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/mqueue_ns/nsmods_mqueue_ns.ko

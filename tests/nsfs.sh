@@ -6,6 +6,7 @@
 # In-VM test of nsmods_nsfs (Documentation/nsfs.rst): load it, with
 # sunrpc_ns for the pernet check, run every case of tests/nsfs_test.c,
 # check nothing of ours is left, unload, and check it is all gone.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -u
 . "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/nsfs/nsmods_nsfs.ko

@@ -5,6 +5,7 @@
 #
 # In-VM test of sunrpc_ns's pernet state, done as a user would: insmod,
 # unshare -n, read /proc/net/sunrpc_ns/state in several namespaces, rmmod.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -eu
 . "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko

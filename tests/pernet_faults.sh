@@ -17,6 +17,7 @@
 # must log its ratelimited warning, and the module's exit (which warns if
 # an init was not matched by an exit) and the run's kmemleak scan must stay
 # quiet.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -eu
 . "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko

@@ -9,6 +9,7 @@
 # ($TESTBIN/pipefs_test), a namespace kept alive by its mount and freed
 # after umount, rmmod refused while mounted, then umount and rmmod.
 # Upcalls come from the test-only subscriber nsmods_pipefs_test.ko.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -eu
 . "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko

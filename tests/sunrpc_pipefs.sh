@@ -9,7 +9,7 @@
 # removed on umount and on close; gssd-like upcalls answered by a helper,
 # timeouts, hostile downcalls.  Setup: tests/lib/sunrpc_pipefs.bash.
 # The cases are called indirectly (case_$name).
-# shellcheck disable=SC2317
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 . "$(dirname "$0")/lib/sunrpc_pipefs.bash"
 
 case_dirs() {

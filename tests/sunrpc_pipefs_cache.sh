@@ -11,7 +11,7 @@
 # and flushes, and rmmod of sunrpc_ns while mounted taking the cache
 # directories out.  Setup: tests/lib/sunrpc_pipefs.bash.
 # The cases are called indirectly (case_$name).
-# shellcheck disable=SC2317
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 . "$(dirname "$0")/lib/sunrpc_pipefs.bash"
 
 case_cache() {

@@ -17,7 +17,7 @@
 # rpcbind has the test program at BASE, rpcBs's at BASE+20, so a lookup
 # shows which namespace it was made in.
 # The cases are called indirectly (case_$name).
-# shellcheck disable=SC2317
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -u
 . "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko

@@ -8,7 +8,7 @@
 # $TESTBIN/rpcpipe_test plays the clients, gssd and the cache helper.  No
 # packet is sent: clients are only made, never called.  Lives in tests/lib/
 # (not a test of its own) and sources lib.sh next to it.
-# shellcheck shell=bash disable=SC2317
+# shellcheck shell=bash disable=SC2317 source-path=SCRIPTDIR
 set -u
 . "${BASH_SOURCE[0]%/*}/lib.sh"
 # Every mount of these tests lives in a mount namespace of its own.
