@@ -8,49 +8,30 @@
 # check no namespace record and no charged byte is left, check that an
 # ipc namespace using the module keeps rmmod from working until it dies,
 # unload, and check it is all gone.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -u
+. "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/mqueue_ns/nsmods_mqueue_ns.ko
 prog=$TESTBIN/mqueue_ns_test
 dbg=/sys/kernel/debug/nsmods_mqueue_ns
-bad=0
 W=""
 hold_pid=""
 
-fail() { echo "FAIL: $*"; bad=1; }
-loaded() { grep -q "^$1 " /proc/modules; }
-
-# Wait up to $1 seconds for the command after it to succeed.
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-
 cleanup() {
 	exec 3>&-
-	if [ -n "$hold_pid" ]; then
-		kill "$hold_pid" 2>/dev/null
-		wait "$hold_pid" 2>/dev/null
-	fi
+	stop_pids "$hold_pid"
 	# Namespaces of a failed run may still be dying.
-	if loaded nsmods_mqueue_ns; then
-		wait_for 10 rmmod nsmods_mqueue_ns 2>/dev/null ||
-			echo "cleanup: cannot rmmod nsmods_mqueue_ns"
-	fi
+	unload_loaded nsmods_mqueue_ns
 	[ -n "$W" ] && rm -rf "$W"
 	return 0
 }
 trap cleanup EXIT
 
-[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
-! loaded nsmods_mqueue_ns || { echo "FAIL: nsmods_mqueue_ns already loaded"; exit 1; }
+need_exec "$prog"
+! loaded nsmods_mqueue_ns || die "nsmods_mqueue_ns already loaded"
 ! grep -qw mqueue_ns /proc/filesystems ||
-	{ echo "FAIL: mqueue_ns registered before insmod"; exit 1; }
-insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
+	die "mqueue_ns registered before insmod"
+load_ko "$ko"
 
 [ -c /dev/nsmods_mqueue_ns ] || fail "no /dev/nsmods_mqueue_ns"
 [ "$(stat -c %a /dev/nsmods_mqueue_ns 2>/dev/null)" = 666 ] ||
@@ -63,12 +44,7 @@ fi
 	fail "records right after insmod: $(cat "$dbg/namespaces" "$dbg/users")"
 
 for c in order block vfs limits nsdeath edge scm userns stress; do
-	if timeout 60 "$prog" "$c"; then
-		echo "ok $c"
-	else
-		echo "not ok $c"
-		bad=1
-	fi
+	run_case "$c" timeout 60 "$prog" "$c"
 done
 
 # Every test process is gone: their namespaces die (asynchronously), and
@@ -90,7 +66,7 @@ if wait_for 10 ready; then
 	echo "holder in ipc ns $inum"
 	grep -q "^ns:$inum state:alive queues:1 internal:1\$" "$dbg/namespaces" ||
 		fail "holder's record: $(cat "$dbg/namespaces")"
-	[ "$inum" != "$(stat -L -c %i /proc/1/ns/ipc)" ] ||
+	[ "$inum" != "$(inum /proc/1/ns/ipc)" ] ||
 		fail "holder runs in the initial ipc ns"
 	if rmmod nsmods_mqueue_ns 2>/dev/null; then
 		fail "rmmod worked while an ipc namespace uses the module"
@@ -109,11 +85,8 @@ else
 	fail "holder not ready: $(cat "$W/out")"
 fi
 exec 3>&-
-if [ -n "$hold_pid" ]; then
-	kill "$hold_pid" 2>/dev/null
-	wait "$hold_pid" 2>/dev/null
-	hold_pid=""
-fi
+stop_pids "$hold_pid"
+hold_pid=""
 empty || fail "left before rmmod: $(cat "$dbg/namespaces" "$dbg/users" | tr '\n' ' ')"
 
 rmmod nsmods_mqueue_ns || fail "rmmod nsmods_mqueue_ns"
@@ -122,5 +95,4 @@ rmmod nsmods_mqueue_ns || fail "rmmod nsmods_mqueue_ns"
 [ ! -e /sys/module/nsmods_mqueue_ns ] || fail "module still there after rmmod"
 ! grep -qw mqueue_ns /proc/filesystems || fail "mqueue_ns still registered after rmmod"
 
-[ "$bad" = 0 ] && echo PASS
-exit "$bad"
+end_test

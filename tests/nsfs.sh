@@ -6,30 +6,25 @@
 # In-VM test of nsmods_nsfs (Documentation/nsfs.rst): load it, with
 # sunrpc_ns for the pernet check, run every case of tests/nsfs_test/,
 # check nothing of ours is left, unload, and check it is all gone.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -u
+. "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/nsfs/nsmods_nsfs.ko
 sunrpc=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pipefs=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 prog=$TESTBIN/nsfs_test
 dbg=/sys/kernel/debug/nsmods_nsfs
-bad=0
-
-fail() { echo "FAIL: $*"; bad=1; }
-loaded() { grep -q "^$1 " /proc/modules; }
 
 cleanup() {
 	ip link del nsfsA 2>/dev/null
-	loaded nsmods_nsfs && rmmod nsmods_nsfs
-	loaded nsmods_sunrpc_ns && rmmod nsmods_sunrpc_ns
-	loaded nsmods_pipefs && rmmod nsmods_pipefs
-	return 0
+	unload_loaded nsmods_nsfs nsmods_sunrpc_ns nsmods_pipefs
 }
 trap cleanup EXIT
 
-[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
-insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
-insmod "$pipefs" || { echo "FAIL: insmod $pipefs"; exit 1; }
-insmod "$sunrpc" || { echo "FAIL: insmod $sunrpc"; exit 1; }
+need_exec "$prog"
+load_ko "$ko"
+load_ko "$pipefs"
+load_ko "$sunrpc"
 
 # Item 1, from the shell: a filesystem nobody can name.
 [ -c /dev/nsmods_nsfs ] || fail "no /dev/nsmods_nsfs"
@@ -41,12 +36,7 @@ if mount -t nsmods_nsfs none /tmp/nsfs_mnt 2>/dev/null; then
 fi
 
 for c in fs basic perm keepalive scm setns; do
-	if "$prog" "$c"; then
-		echo "ok $c"
-	else
-		echo "not ok $c"
-		bad=1
-	fi
+	run_case "$c" "$prog" "$c"
 done
 
 # Every fd is closed: no record and no inode may be left.
@@ -66,5 +56,4 @@ rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 [ ! -e "$dbg" ] || fail "$dbg left after rmmod"
 [ ! -e /sys/module/nsmods_nsfs ] || fail "module still there after rmmod"
 
-[ "$bad" = 0 ] && echo PASS
-exit "$bad"
+end_test

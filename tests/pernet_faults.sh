@@ -17,15 +17,16 @@
 # must log its ratelimited warning, and the module's exit (which warns if
 # an init was not matched by an exit) and the run's kmemleak scan must stay
 # quiet.
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -eu
+. "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 fs=/sys/kernel/debug/failslab
 cache=/sys/kernel/slab/proc_dir_entry/failslab
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ -e "$fs/require-start" ] || fail "the debug kernel lacks failslab's stack filter"
-[ -w "$cache" ] || fail "no $cache"
+[ -e "$fs/require-start" ] || die "the debug kernel lacks failslab's stack filter"
+[ -w "$cache" ] || die "no $cache"
 
 cleanup() {
 	set +e
@@ -33,11 +34,8 @@ cleanup() {
 	echo N >"$fs/cache-filter"
 	echo 0 >"$fs/require-start"
 	echo 0 >"$fs/require-end"
-	ip netns del f1 2>/dev/null
-	ip netns del f2 2>/dev/null
-	grep -q '^nsmods_sunrpc_ns ' /proc/modules && rmmod nsmods_sunrpc_ns
-	grep -q '^nsmods_pipefs ' /proc/modules && rmmod nsmods_pipefs
-	return 0
+	del_netns f1 f2
+	unload_loaded nsmods_sunrpc_ns nsmods_pipefs
 }
 trap cleanup EXIT
 
@@ -57,9 +55,9 @@ mod_hi=0xffffffffff000000
 aim() {
 	local a
 	a=$(awk '$3 == "sns_net_init" { print $1; exit }' /proc/kallsyms)
-	[ -n "$a" ] || fail "sns_net_init not in /proc/kallsyms"
+	[ -n "$a" ] || die "sns_net_init not in /proc/kallsyms"
 	[ $((0x$a)) -ge $((mod_lo)) ] && [ $((0x$a)) -lt $((mod_hi)) ] ||
-		fail "sunrpc_ns at 0x$a, outside the module area"
+		die "sunrpc_ns at 0x$a, outside the module area"
 	echo "$mod_lo" >"$fs/require-start"
 	echo "$mod_hi" >"$fs/require-end"
 }
@@ -77,7 +75,7 @@ first_ok() {
 	shift 2
 	while ! nth "$n" "$@" 2>/dev/null; do
 		[ -z "$check" ] || "$check" "$n"
-		[ "$n" -lt "$limit" ] || fail "$* still fails at fail-nth $n"
+		[ "$n" -lt "$limit" ] || die "$* still fails at fail-nth $n"
 		n=$((n + 1))
 	done
 	echo "$n"
@@ -86,26 +84,26 @@ first_ok() {
 warnings() { dmesg | grep -c 'sunrpc_ns: netns .*cannot create' || true; }
 
 # 1. Namespace creation.
-insmod "$pko"
-insmod "$ko"
+load_ko "$pko"
+load_ko "$ko"
 aim
 w0=$(warnings)
 n=$(first_ok 20 "" unshare -n true)
 echo "unshare -n: failed for fail-nth 1..$((n - 1)), succeeded at $n"
-[ "$n" -eq 4 ] || fail "expected failures at the directory and the two files only"
-[ "$(warnings)" -eq $((w0 + 3)) ] || fail "pernet init failures not all logged"
-[ -r /proc/net/sunrpc_ns/state ] || fail "init_net lost its state"
+[ "$n" -eq 4 ] || die "expected failures at the directory and the two files only"
+[ "$(warnings)" -eq $((w0 + 3)) ] || die "pernet init failures not all logged"
+[ -r /proc/net/sunrpc_ns/state ] || die "init_net lost its state"
 unshare -n cat /proc/net/sunrpc_ns/state >/dev/null ||
-	fail "a netns made after the faults has no state"
+	die "a netns made after the faults has no state"
 rmmod nsmods_sunrpc_ns
 
 # 2. Module load with three namespaces to initialise.
 no_state_left() {
 	local ns
-	[ ! -e /proc/net/sunrpc_ns ] || fail "failed load (fail-nth $1) left init_net state"
+	[ ! -e /proc/net/sunrpc_ns ] || die "failed load (fail-nth $1) left init_net state"
 	for ns in f1 f2; do
 		ip netns exec "$ns" sh -c '[ ! -e /proc/net/sunrpc_ns ]' ||
-			fail "failed load (fail-nth $1) left state in $ns"
+			die "failed load (fail-nth $1) left state in $ns"
 	done
 }
 ip netns add f1
@@ -113,12 +111,12 @@ ip netns add f2
 w0=$(warnings)
 n=$(first_ok 30 no_state_left insmod "$ko")
 echo "insmod: refused for fail-nth 1..$((n - 1)), loaded at $n"
-[ "$n" -eq 10 ] || fail "expected three failure points in each of three namespaces"
-[ "$(warnings)" -eq $((w0 + 9)) ] || fail "load failures not all logged by pernet init"
+[ "$n" -eq 10 ] || die "expected three failure points in each of three namespaces"
+[ "$(warnings)" -eq $((w0 + 9)) ] || die "load failures not all logged by pernet init"
 for ns in f1 f2; do
 	ip netns exec "$ns" cat /proc/net/sunrpc_ns/state >/dev/null ||
-		fail "$ns has no state after the successful load"
+		die "$ns has no state after the successful load"
 done
 rmmod nsmods_sunrpc_ns
 rmmod nsmods_pipefs
-echo PASS
+end_test

@@ -7,10 +7,10 @@
 # sunrpc_ns.rst, "rpc_pipefs"): nfs/clnt<id> directories with info and a
 # gssd pipe, in their own namespace's superblock only, made on MOUNT and
 # removed on umount and on close; gssd-like upcalls answered by a helper,
-# timeouts, hostile downcalls.  Setup: tests/sunrpc_pipefs_lib.bash.
+# timeouts, hostile downcalls.  Setup: tests/lib/sunrpc_pipefs.bash.
 # The cases are called indirectly (case_$name).
-# shellcheck disable=SC2317
-. "$(dirname "$0")/sunrpc_pipefs_lib.bash"
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
+. "$(dirname "$0")/lib/sunrpc_pipefs.bash"
 
 case_dirs() {
 	local a b l
@@ -108,9 +108,8 @@ run_sh gssd
 run_sh mount_events
 sns_pipefs_finish
 for m in mA mB2 mC; do umount "$W/$m" || fail "umount $m"; done
-for n in $nets; do ip netns del "$n"; done
+del_netns "${nets[@]}"
 wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 
-[ "$bad" = 0 ] && echo PASS
-exit "$bad"
+end_test

@@ -9,10 +9,10 @@
 # channel, clients made by name through it (IPv4, IPv6), served from the
 # cache the second time, per-namespace caches, timeouts, hostile answers
 # and flushes, and rmmod of sunrpc_ns while mounted taking the cache
-# directories out.  Setup: tests/sunrpc_pipefs_lib.bash.
+# directories out.  Setup: tests/lib/sunrpc_pipefs.bash.
 # The cases are called indirectly (case_$name).
-# shellcheck disable=SC2317
-. "$(dirname "$0")/sunrpc_pipefs_lib.bash"
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
+. "$(dirname "$0")/lib/sunrpc_pipefs.bash"
 
 case_cache() {
 	local h="$W/mA/cache/sunrpc_ns_hosts" out c
@@ -82,8 +82,7 @@ for m in mA mB mC; do
 	[ ! -e "$W/$m/cache/sunrpc_ns_hosts" ] || fail "cache dir left in $m after rmmod"
 	umount "$W/$m" || fail "umount $m"
 done
-for n in $nets; do ip netns del "$n"; done
+del_netns "${nets[@]}"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 
-[ "$bad" = 0 ] && echo PASS
-exit "$bad"
+end_test

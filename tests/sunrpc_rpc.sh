@@ -17,8 +17,9 @@
 # rpcbind has the test program at BASE, rpcBs's at BASE+20, so a lookup
 # shows which namespace it was made in.
 # The cases are called indirectly (case_$name).
-# shellcheck disable=SC2317
+# shellcheck disable=SC2317 source-path=SCRIPTDIR
 set -u
+. "$(dirname "$0")/lib/lib.sh"
 ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko	# sunrpc_ns needs its symbols
 prog=$TESTBIN/rpcns_test
@@ -26,57 +27,22 @@ server=$TESTBIN/rpcns_server
 rpcns=$NSMODS_FARM/tools/bin/rpcns
 BASE=20049
 PROG=536871065		# 0x20000099
-bad=0
-cbad=0
 W=""
 pids=()
 hold_pids=()
-netns_all="rpcA rpcAs rpcB rpcBs rpcT rpcTs"
-
-fail() { echo "FAIL: $*"; bad=1; }
-cfail() { echo "FAIL: $*"; cbad=1; }
-loaded() { grep -q "^$1 " /proc/modules; }
-
-# Wait up to $1 seconds for the command after it to succeed.
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
+netns_all=(rpcA rpcAs rpcB rpcBs rpcT rpcTs)
 
 kill_all() {
-	local p
 	exec 3>&- 4>&- 5>&-
-	for p in "${hold_pids[@]}" "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${hold_pids[@]}" "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids "${hold_pids[@]}" "${pids[@]}"
 	hold_pids=()
 	pids=()
 }
 
-del_netns() {
-	local n
-	for n in $netns_all; do
-		[ -e "/run/netns/$n" ] && ip netns del "$n"
-	done
-	return 0
-}
-
 cleanup() {
 	kill_all
-	del_netns
-	if loaded nsmods_sunrpc_ns; then
-		wait_for 10 rmmod nsmods_sunrpc_ns 2>/dev/null ||
-			echo "cleanup: cannot rmmod nsmods_sunrpc_ns"
-	fi
-	loaded nsmods_pipefs && rmmod nsmods_pipefs
+	del_netns "${netns_all[@]}"
+	unload_loaded nsmods_sunrpc_ns nsmods_pipefs
 	[ -n "$W" ] && rm -rf "$W"
 	return 0
 }
@@ -122,7 +88,7 @@ start_server() {
 		fail "server in $ns ($*) did not start: $(cat "$W/server.err")"
 }
 
-transports() { sed -n 's/^transports: //p' /proc/net/sunrpc_ns/state; }
+transports() { field transports </proc/net/sunrpc_ns/state; }
 clients() { cat /proc/net/sunrpc_ns/clients; }
 
 # Sum of transports over the init namespace and those named.
@@ -131,13 +97,12 @@ all_transports() {
 	sum=$(transports)
 	for n in "$@"; do
 		t=$(ip netns exec "$n" cat /proc/net/sunrpc_ns/state |
-			sed -n 's/^transports: //p')
+			field transports)
 		sum=$((sum + ${t:-1000}))
 	done
 	echo "$sum"
 }
 
-nsinum() { stat -L -c %i "/run/netns/$1"; }
 me=$(uname -n)
 
 # Cases run by the shell: each a function; cfail marks it failed.
@@ -324,7 +289,7 @@ case_netns_gone() {
 	grep -q "^ready $inum T " "$W/ht.out" || cfail "holder: $(cat "$W/ht.out")"
 	ip netns exec rpcT cat /proc/net/sunrpc_ns/state | grep -qx "transports: 1" ||
 		cfail "state in rpcT: $(ip netns exec rpcT cat /proc/net/sunrpc_ns/state)"
-	[ "$(stat -L -c %i "/proc/${hold_pids[0]}/ns/net")" = "$(stat -L -c %i /proc/$$/ns/net)" ] ||
+	[ "$(inum "/proc/${hold_pids[0]}/ns/net")" = "$(inum /proc/$$/ns/net)" ] ||
 		cfail "the holder is not back in our netns"
 
 	ip netns del rpcT || cfail "ip netns del rpcT"
@@ -350,37 +315,21 @@ case_netns_gone() {
 	[ "$l" = 0 ] || cfail "transports left in the namespaces: $l"
 }
 
-run_sh() {
-	cbad=0
-	"case_$1"
-	if [ "$cbad" = 0 ]; then
-		echo "ok $1"
-	else
-		echo "not ok $1"
-		bad=1
-	fi
-}
-
+# C cases: rpcns_test CASE in rpcA.
 run_c() {
-	if timeout 60 ip netns exec rpcA "$prog" "$1" -p "$BASE" -b /run/netns/rpcB; then
-		echo "ok $1"
-	else
-		echo "not ok $1"
-		bad=1
-	fi
+	run_case "$1" timeout 60 ip netns exec rpcA "$prog" "$1" -p "$BASE" \
+		-b /run/netns/rpcB
 }
 
-for f in "$prog" "$server" "$rpcns" /usr/sbin/rpcbind /usr/sbin/rpcinfo; do
-	[ -x "$f" ] || { echo "FAIL: no $f"; exit 1; }
-done
-loaded nsmods_sunrpc_ns && { rmmod nsmods_sunrpc_ns || { echo "FAIL: rmmod old nsmods_sunrpc_ns"; exit 1; }; }
-loaded nsmods_pipefs || insmod "$pko" || { echo "FAIL: insmod $pko"; exit 1; }
-insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
+need_exec "$prog" "$server" "$rpcns" /usr/sbin/rpcbind /usr/sbin/rpcinfo
+loaded nsmods_pipefs || load_ko "$pko"
+# One left by an earlier test that failed goes first.
+load_ko_fresh "$ko"
 [ -c /dev/nsmods_sunrpc_ns ] || fail "no /dev/nsmods_sunrpc_ns"
 W=$(mktemp -d /tmp/sunrpc_rpc.XXXXXX)
 
 for x in A B; do
-	mknet $x || { echo "FAIL: cannot build rpc$x/rpc${x}s"; exit 1; }
+	mknet $x || die "cannot build rpc$x/rpc${x}s"
 	start_rpcbind "rpc${x}s"
 done
 # rpcAs: tag A, registered at BASE; the misbehaving ones unregistered.
@@ -397,7 +346,7 @@ start_server rpcBs -6 -p "$BASE" -t B
 start_server rpcBs -4 -p $((BASE + 20)) -t B -r
 start_server rpcBs -6 -p $((BASE + 20)) -t B -r
 start_server rpcBs -4 -p $((BASE + 8)) -t B -H closeeach
-[ "$bad" = 0 ] || { echo "FAIL: setup"; exit 1; }
+[ "$bad" = 0 ] || die "setup"
 echo "rpcinfo in rpcAs:"
 ip netns exec rpcAs rpcinfo 127.0.0.1 | sed 's/^/    /'
 
@@ -420,12 +369,11 @@ done
 [ -z "$(clients)" ] || fail "clients left in the initial netns: $(clients)"
 
 kill_all
-del_netns
+del_netns "${netns_all[@]}"
 wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"
 [ ! -e /dev/nsmods_sunrpc_ns ] || fail "/dev/nsmods_sunrpc_ns left after rmmod"
-[ ! -e /sys/module/sunrpc_ns ] || fail "module still there after rmmod"
+[ ! -e /sys/module/nsmods_sunrpc_ns ] || fail "module still there after rmmod"
 [ ! -e /proc/net/sunrpc_ns ] || fail "/proc/net/sunrpc_ns left after rmmod"
 rmmod nsmods_pipefs || fail "rmmod nsmods_pipefs"
 
-[ "$bad" = 0 ] && echo PASS
-exit "$bad"
+end_test

@@ -6,9 +6,11 @@
 # on $W/mA, $W/mB, $W/mC in a private mount namespace, client holders
 # A1 (in pfA) and B1 (in pfB) made before the mounts, and helpers.
 # $TESTBIN/rpcpipe_test plays the clients, gssd and the cache helper.  No
-# packet is sent: clients are only made, never called.
-# shellcheck shell=bash disable=SC2317
+# packet is sent: clients are only made, never called.  Lives in tests/lib/
+# (not a test of its own) and sources lib.sh next to it.
+# shellcheck shell=bash disable=SC2317 source-path=SCRIPTDIR
 set -u
+. "${BASH_SOURCE[0]%/*}/lib.sh"
 # Every mount of these tests lives in a mount namespace of its own.
 if [ -z "${SNS_PIPEFS_MNTNS:-}" ]; then
 	SNS_PIPEFS_MNTNS=1 exec unshare -m --propagation private bash "$0" "$@"
@@ -16,17 +18,11 @@ fi
 ko=$NSMODS_FARM/sunrpc_ns/nsmods_sunrpc_ns.ko
 pko=$NSMODS_FARM/pipefs/nsmods_pipefs.ko
 prog=$TESTBIN/rpcpipe_test
-bad=0
-cbad=0
 W=$(mktemp -d /tmp/sunrpc_pipefs.XXXXXX)
 pids=()
-nets="pfA pfB pfC"
+nets=(pfA pfB pfC)
 declare -A holder_fd holder_pid
 
-fail() { echo "FAIL: $*"; bad=1; }
-cfail() { echo "FAIL: $*"; cbad=1; }
-loaded() { grep -q "^$1 " /proc/modules; }
-nsinum() { stat -L -c %i "/run/netns/$1"; }
 # Become "${@:2}" run in netns $1, without the holders' stdin (so that
 # each holder gets EOF when we close it, whatever else runs): for
 # background jobs ("ns_exec ... &" forks once, no shell stays around).
@@ -38,22 +34,9 @@ ns_exec() {
 # The same in the foreground.
 in_ns() { (ns_exec "$@"); }
 
-# Forks are slow in the TCG guest: the waits and line checks below use
-# shell builtins only.  nap sleeps 0.1 s reading a FIFO nobody writes.
-mkfifo "$W/nap"
-exec {nap_fd}<>"$W/nap"
-nap() { read -r -t 0.1 -u "$nap_fd" _; true; }
-
-# Wait up to $1 seconds for the command after it to succeed.
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		nap
-	done
-}
+# Forks are slow in the TCG guest: the waits (wait_for) and line checks
+# below use shell builtins only.
+fast_nap "$W"
 
 # Does file $2 have a line starting with $1?
 has_line() {
@@ -118,16 +101,13 @@ unhold() {
 }
 
 cleanup() {
-	local h p
+	local h
 	set +e
 	for h in "${!holder_fd[@]}"; do unhold "$h"; done
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for p in "$W"/m*; do mountpoint -q "$p" && umount "$p"; done
-	for p in $nets; do [ -e "/run/netns/$p" ] && ip netns del "$p"; done
-	loaded nsmods_sunrpc_ns && { wait_for 10 rmmod nsmods_sunrpc_ns ||
-		echo "cleanup: cannot rmmod nsmods_sunrpc_ns"; }
-	loaded nsmods_pipefs && rmmod nsmods_pipefs
+	stop_pids "${pids[@]}"
+	umount_all "$W"/m*
+	del_netns "${nets[@]}"
+	unload_loaded nsmods_sunrpc_ns nsmods_pipefs
 	rm -rf "$W"
 	return 0
 }
@@ -138,30 +118,14 @@ pmount() {
 	mkdir -p "$W/$2" && in_ns "$1" mount -t rpc_pipefs rpc_pipefs "$W/$2"
 }
 
-# What dmesg said since mark was called.
-mark() { dmesg_mark=$(dmesg | wc -l); }
-since() { dmesg | tail -n +"$((dmesg_mark + 1))"; }
-
-run_sh() {
-	cbad=0
-	"case_$1"
-	if [ "$cbad" = 0 ]; then
-		echo "ok $1"
-	else
-		echo "not ok $1"
-		bad=1
-	fi
-}
-
 # Load, make the namespaces, the first holders and the mounts.
 sns_pipefs_setup() {
-	[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
-	# Left by an earlier test that failed: start afresh.
-	loaded nsmods_sunrpc_ns && { rmmod nsmods_sunrpc_ns || { echo "FAIL: rmmod old nsmods_sunrpc_ns"; exit 1; }; }
-	loaded nsmods_pipefs || insmod "$pko" || { echo "FAIL: insmod $pko"; exit 1; }
-	insmod "$ko" || { echo "FAIL: insmod $ko"; exit 1; }
-	for n in $nets; do
-		ip netns add "$n" && ip -n "$n" link set lo up || { echo "FAIL: netns $n"; exit 1; }
+	need_exec "$prog"
+	loaded nsmods_pipefs || load_ko "$pko"
+	# One left by an earlier test that failed goes first.
+	load_ko_fresh "$ko"
+	for n in "${nets[@]}"; do
+		ip netns add "$n" && ip -n "$n" link set lo up || die "netns $n"
 	done
 
 	# Clients before any mount: their directories wait for MOUNT.
@@ -172,19 +136,18 @@ sns_pipefs_setup() {
 	pmount pfB mB || fail "mount in pfB"
 	pmount pfC mC || fail "mount in pfC"
 	[ "$(stat -c %d "$W/mA")" != "$(stat -c %d "$W/mB")" ] || fail "A and B share an sb"
-	[ "$bad" = 0 ] || { echo "FAIL: setup"; exit 1; }
+	[ "$bad" = 0 ] || die "setup"
 }
 
 # Everything closed: no client directory is left in any superblock.
 sns_pipefs_finish() {
 	local h p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	stop_pids "${pids[@]}"
+	pids=()
 	for h in "${!holder_fd[@]}"; do unhold "$h"; done
 	for p in "$W"/m*; do
 		mountpoint -q "$p" || continue
 		[ -z "$(ls "$p/nfs")" ] || fail "clients left in $p: $(ls "$p/nfs")"
 	done
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	pids=()
 }
