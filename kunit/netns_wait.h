@@ -39,15 +39,28 @@ static inline bool nsmods_wait_live(int (*live)(void), int want)
 	return true;
 }
 
-/* live() once every namespace it counts is listed again (10 s at most). */
+/*
+ * live() once every namespace it counts is listed and the count has held
+ * still for 0.5 s (10 s at most).  A namespace put just before stays listed
+ * until the cleanup worker runs, which a loaded machine runs late: equal
+ * counts alone were taken while such a namespace was still to go.
+ */
 static inline int nsmods_settled_live(int (*live)(void))
 {
 	unsigned long end = jiffies + 10 * HZ;
-	int n;
+	int n, last = -1, still = 0;
 
-	while ((n = live()) != nsmods_listed_nets() && time_before(jiffies, end))
+	for (;;) {
+		n = live();
+		if (n == nsmods_listed_nets() && n == last)
+			still++;
+		else
+			still = 0;
+		last = n;
+		if (still >= 25 || time_after(jiffies, end))
+			return n;
 		msleep(20);
-	return n;
+	}
 }
 
 #endif /* _NSMODS_KUNIT_NETNS_WAIT_H */
