@@ -523,6 +523,12 @@ static void sns_test_record_and_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sns_backoff(100, 3, 1000), 800UL);
 	KUNIT_EXPECT_EQ(test, sns_backoff(100, 4, 1000), 1000UL);
 	KUNIT_EXPECT_EQ(test, sns_backoff(100, 60, 1000), 1000UL);
+	/* The longest first timeout a create accepts is never cut short. */
+	KUNIT_EXPECT_EQ(test, sns_backoff(msecs_to_jiffies(SUNRPC_NS_MAX_TIMEOUT_MS),
+					  0, SNS_TIMEO_MAX),
+			msecs_to_jiffies(SUNRPC_NS_MAX_TIMEOUT_MS));
+	KUNIT_EXPECT_EQ(test, sns_backoff(msecs_to_jiffies(1000), 10, SNS_TIMEO_MAX),
+			msecs_to_jiffies(SUNRPC_NS_MAX_TIMEOUT_MS));
 }
 
 /* The service side parses what the client side encodes, and back. */

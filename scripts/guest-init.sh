@@ -10,6 +10,7 @@
 #   NSMODS_FARM    where the modules and test programs were built
 #   NSMODS_GUEST   this guest's number, when several share the jobs (test)
 #   NSMODS_ONLY    run one module's jobs only (test)
+#   NSMODS_TEST    run only these tests/NAME.sh, comma-separated (test)
 # Results go to the writable 9p share "nsmods_out", mounted on /tmp/out.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}

@@ -10,13 +10,15 @@
 #  - every tests/*.sh, each a test: "ok NAME" or "not ok NAME" goes to
 #    results-G (G: this guest's number), its output to test-NAME.log.
 # With NSMODS_ONLY=MOD only the jobs of that module run: MOD's KUnit module
-# and the tests whose "# nsmods-modules:" header line names MOD.
+# and the tests whose "# nsmods-modules:" header line names MOD.  With
+# NSMODS_TEST=NAME[,NAME...] only those tests/NAME.sh run, no KUnit module.
 # Then, per guest: nothing of ours left loaded, a kmemleak scan, the whole
 # kernel log to dmesg-G, and done-G.
 set -u
 OUT=/tmp/out
 G=${NSMODS_GUEST:-1}
 ONLY=${NSMODS_ONLY:-}
+TESTS=${NSMODS_TEST:-}
 export NSMODS_ROOT NSMODS_FARM
 export TESTBIN=$NSMODS_FARM/tests/bin
 RESULTS=$OUT/results-$G
@@ -92,10 +94,14 @@ done < <(for t in "$NSMODS_ROOT"/tests/*.sh; do
 	if [ -n "$ONLY" ]; then
 		case " $(header modules "$t") " in *" $ONLY "*) ;; *) continue ;; esac
 	fi
+	if [ -n "$TESTS" ]; then
+		case ",$TESTS," in *",$(basename "$t" .sh),"*) ;; *) continue ;; esac
+	fi
 	echo "$(header seconds "$t") $t"
 done | sort -rn)
 for k in $(find "$NSMODS_FARM" -name '*_kunit.ko' | sort); do
 	[ -z "$ONLY" ] || [ "$(basename "$k")" = "${ONLY}_kunit.ko" ] || continue
+	[ -z "$TESTS" ] || continue
 	jobs+=("$k")
 done
 

@@ -9,7 +9,8 @@
 #   test OUTDIR  run scripts/guest-run.sh, results in OUTDIR (x86_64 only):
 #                NSMODS_GUESTS guests (default 2) share the jobs, each with
 #                its console in OUTDIR/console-G.log; NSMODS_ONLY=MOD runs
-#                one module's jobs
+#                one module's jobs, NSMODS_TEST=NAME[,NAME] only those
+#                tests/NAME.sh
 #   demo         load the modules and show them at work (make run)
 #   shell        an interactive shell with the modules loaded (make shell)
 # By default the x86_64 debug kernel runs in qemu under TCG (KVM guests die
@@ -70,7 +71,7 @@ if [ "$mode" = test ]; then
 	n=${NSMODS_GUESTS:-2}
 	pids=()
 	for g in $(seq 1 "$n"); do
-		timeout 2700 "${qemu[@]}" -append "$cmdline NSMODS_GUEST=$g NSMODS_ONLY=${NSMODS_ONLY:-}" \
+		timeout 2700 "${qemu[@]}" -append "$cmdline NSMODS_GUEST=$g NSMODS_ONLY=${NSMODS_ONLY:-} NSMODS_TEST=${NSMODS_TEST:-}" \
 			</dev/null >"$out/console-$g.log" 2>&1 &
 		pids+=($!)
 	done

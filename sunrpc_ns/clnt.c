@@ -11,9 +11,12 @@
  * /proc/net/sunrpc_ns/clients.  Upstream's model: net/sunrpc/clnt.c
  * (Documentation/sunrpc_ns.rst).
  */
+#include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -28,6 +31,12 @@
 #define SNS_HDR_MAX	512	/* call header with the largest AUTH_SYS */
 
 static atomic_t sns_clnt_ids = ATOMIC_INIT(0);
+
+/* Clients one effective uid may have in one netns (EMFILE beyond). */
+static unsigned int max_clients_per_user = 128;
+module_param(max_clients_per_user, uint, 0644);
+MODULE_PARM_DESC(max_clients_per_user,
+		 "clients per creator's effective uid per netns (default 128)");
 
 /**
  * sns_clnt_call() - make one call
@@ -89,6 +98,7 @@ void sns_clnt_put(struct sns_clnt *clnt)
 	if (!refcount_dec_and_test(&clnt->ref))
 		return;
 	mutex_destroy(&clnt->lock);
+	put_cred(clnt->cred);
 	put_net_track(clnt->net, &clnt->net_tracker);
 	kfree(clnt);
 }
@@ -114,17 +124,27 @@ void sns_clnt_free(struct sns_clnt *clnt)
 	sns_clnt_put(clnt);
 }
 
+/* fe80::/10: reached through one interface, named by a scope id. */
+static bool sns_linklocal(const struct sunrpc_ns_create *c)
+{
+	return c->family == AF_INET6 && c->addr[0] == 0xfe &&
+	       (c->addr[1] & 0xc0) == 0x80;
+}
+
 static int sns_check_create(const struct sunrpc_ns_create *c)
 {
-	if (c->pad || (c->flags & ~SUNRPC_NS_CLOEXEC))
+	if (c->flags & ~(SUNRPC_NS_CLOEXEC | SUNRPC_NS_RESVPORT))
 		return -EINVAL;
 	if (c->family != AF_INET && c->family != AF_INET6)
+		return -EINVAL;
+	if (sns_linklocal(c) != !!c->scope_id)
 		return -EINVAL;
 	if (c->proto != IPPROTO_UDP && c->proto != IPPROTO_TCP)
 		return -EINVAL;
 	if (c->auth != SUNRPC_NS_AUTH_NONE && c->auth != SUNRPC_NS_AUTH_SYS)
 		return -EINVAL;
-	if (c->port > 65535 || c->timeout_ms > 60000 || c->retries > 20)
+	if (c->port > 65535 || c->timeout_ms > SUNRPC_NS_MAX_TIMEOUT_MS ||
+	    c->retries > 20)
 		return -EINVAL;
 	return 0;
 }
@@ -137,7 +157,7 @@ struct sns_clnt *sns_clnt_alloc(struct net *net,
 	struct sns_clnt *clnt;
 	int i;
 
-	clnt = kzalloc(sizeof(*clnt), GFP_KERNEL);
+	clnt = kzalloc(sizeof(*clnt), GFP_KERNEL_ACCOUNT);
 	if (!clnt)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&clnt->node);
@@ -147,6 +167,8 @@ struct sns_clnt *sns_clnt_alloc(struct net *net,
 	INIT_LIST_HEAD(&clnt->upcalls);
 	clnt->id = atomic_inc_return(&sns_clnt_ids);
 	clnt->net = get_net_track(net, &clnt->net_tracker, GFP_KERNEL);
+	clnt->cred = get_current_cred();
+	clnt->resvport = c->flags & SUNRPC_NS_RESVPORT;
 	clnt->family = c->family;
 	clnt->proto = c->proto;
 	clnt->prog = c->prog;
@@ -169,6 +191,7 @@ struct sns_clnt *sns_clnt_alloc(struct net *net,
 		sin6->sin6_family = AF_INET6;
 		memcpy(&sin6->sin6_addr, c->addr, 16);
 		sin6->sin6_port = htons(c->port);
+		sin6->sin6_scope_id = c->scope_id;
 		clnt->addrlen = sizeof(*sin6);
 	}
 	/* The creator's UTS namespace names the machine, now. */
@@ -180,6 +203,18 @@ struct sns_clnt *sns_clnt_alloc(struct net *net,
 						 cred->group_info->gid[i]);
 	clnt->ngids = i;
 	return clnt;
+}
+
+/* Called with sn->xprt_lock: may @clnt's creator list one more? */
+static bool sns_user_may_list(struct sns_net *sn, const struct sns_clnt *clnt)
+{
+	const struct sns_clnt *c;
+	unsigned int n = 0;
+
+	list_for_each_entry(c, &sn->xprt_list, node)
+		if (uid_eq(c->cred->euid, clnt->cred->euid))
+			n++;
+	return n < READ_ONCE(max_clients_per_user);
 }
 
 /*
@@ -213,6 +248,14 @@ struct sns_clnt *sns_clnt_create(struct net *net,
 	if (err)
 		goto out_free;
 	spin_lock(&sn->xprt_lock);
+	if (!sns_user_may_list(sn, clnt)) {
+		spin_unlock(&sn->xprt_lock);
+		pr_info_ratelimited("create: uid %u has max_clients_per_user clients in netns %u\n",
+				    from_kuid(&init_user_ns, clnt->cred->euid),
+				    net->ns.inum);
+		err = -EMFILE;
+		goto out_free;
+	}
 	list_add_tail(&clnt->node, &sn->xprt_list);
 	sn->nr_xprts++;
 	clnt->listed = true;
@@ -224,14 +267,24 @@ out_free:
 	return ERR_PTR(err);
 }
 
-/* /proc/net/sunrpc_ns/clients: the reader's netns's clients only. */
+/*
+ * /proc/net/sunrpc_ns/clients: the reader's netns's clients only; all of
+ * them if whoever opened the file had CAP_NET_ADMIN over the netns, else
+ * those its effective uid created (servers are nobody else's business).
+ */
 int sns_clients_show(struct seq_file *m, void *v)
 {
-	struct sns_net *sn = sns_net(seq_file_single_net(m));
+	struct net *net = seq_file_single_net(m);
+	const struct cred *reader = m->file->f_cred;
+	struct sns_net *sn = sns_net(net);
 	struct sns_clnt *clnt;
+	bool all;
 
+	all = file_ns_capable(m->file, net->user_ns, CAP_NET_ADMIN);
 	spin_lock(&sn->xprt_lock);
 	list_for_each_entry(clnt, &sn->xprt_list, node) {
+		if (!all && !uid_eq(clnt->cred->euid, reader->euid))
+			continue;
 		seq_printf(m, "client %u prog %u vers %u proto %s server ",
 			   clnt->id, clnt->prog, clnt->vers,
 			   clnt->proto == IPPROTO_TCP ? "tcp" : "udp");

@@ -6,12 +6,17 @@
  * SUNRPC_NS_IOC_CREATE and SUNRPC_NS_IOC_CREATE_HOST on the device make a
  * client in the caller's netns and return it as an anon inode fd; the
  * client dies with the fd's last reference, and the fd pins the module
- * through f_op->owner.  On a client fd, whoever holds it:
- * SUNRPC_NS_IOC_CALL, _INFO, _RPCB (rpcb.c), _CALLBACK (svc.c) and
- * _UPCALL (upcall.c).  The uapi: include/uapi/linux/nsmods_sunrpc_ns.h
+ * through f_op->owner.  Creating needs CAP_NET_ADMIN over the netns the
+ * client's sockets will be made in (the device is 0666 so that the root
+ * of a user namespace owning its netns may).  On a client fd, whoever
+ * holds it: SUNRPC_NS_IOC_CALL, _INFO, _RPCB (rpcb.c), _UPCALL
+ * (upcall.c); _CALLBACK (svc.c) makes a listener and needs CAP_NET_ADMIN
+ * over the client's netns again.  The uapi: include/uapi/linux/nsmods_sunrpc_ns.h
  * (Documentation/sunrpc_ns.rst).
  */
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -81,11 +86,28 @@ static long sns_ioc_info(struct sns_clnt *clnt, struct sunrpc_ns_info __user *ua
 	return copy_to_user(uarg, &i, sizeof(i)) ? -EFAULT : 0;
 }
 
+/*
+ * Kernel sockets pass no LSM, seccomp or cgroup socket hook: making one in
+ * @net needs what configuring @net needs.  @what names it in the log.
+ */
+static int sns_may_make_sockets(struct net *net, const char *what)
+{
+	if (ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	pr_info_ratelimited("%s: uid %u lacks CAP_NET_ADMIN over netns %u\n",
+			    what, from_kuid(&init_user_ns, current_euid()),
+			    net->ns.inum);
+	return -EPERM;
+}
+
 static long sns_ioc_callback(struct sns_clnt *clnt)
 {
 	u16 port = 0;
-	int err = 0;
+	int err;
 
+	err = sns_may_make_sockets(clnt->net, "callback");
+	if (err)
+		return err;
 	if (mutex_lock_interruptible(&clnt->lock))
 		return -EINTR;
 	if (!clnt->cb_held) {
@@ -136,6 +158,27 @@ static const struct file_operations sns_clnt_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
+/*
+ * May the caller make clients in its netns, with a reserved port if
+ * @flags asks?  Checked before anything else a create does.
+ */
+static int sns_may_create(u32 flags)
+{
+	struct net *net = current->nsproxy->net_ns;
+	int err;
+
+	err = sns_may_make_sockets(net, "create");
+	if (err)
+		return err;
+	if ((flags & SUNRPC_NS_RESVPORT) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE)) {
+		pr_info_ratelimited("create: uid %u lacks CAP_NET_BIND_SERVICE for a reserved port\n",
+				    from_kuid(&init_user_ns, current_euid()));
+		return -EPERM;
+	}
+	return 0;
+}
+
 /* Make a client in the caller's netns, as an fd; @host: its name. */
 static long sns_create(const struct sunrpc_ns_create *c, const char *host)
 {
@@ -155,9 +198,13 @@ static long sns_create(const struct sunrpc_ns_create *c, const char *host)
 static long sns_ioc_create(struct sunrpc_ns_create __user *uarg)
 {
 	struct sunrpc_ns_create c;
+	int err;
 
 	if (copy_from_user(&c, uarg, sizeof(c)))
 		return -EFAULT;
+	err = sns_may_create(c.flags);
+	if (err)
+		return err;
 	return sns_create(&c, "");
 }
 
@@ -172,6 +219,10 @@ static long sns_ioc_create_host(struct sunrpc_ns_create_host __user *uarg)
 
 	if (copy_from_user(&h, uarg, sizeof(h)))
 		return -EFAULT;
+	/* Before the lookup: no upcall for those who may not create. */
+	err = sns_may_create(h.create.flags);
+	if (err)
+		return err;
 	len = strnlen(h.host, sizeof(h.host));
 	if (h.pad || h.resolve_ms > 60000 || len == sizeof(h.host) ||
 	    !sns_hc_name_ok(h.host, len) || memchr_inv(h.create.addr, 0, 16) ||

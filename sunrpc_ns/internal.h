@@ -32,6 +32,8 @@ struct sns_clnt {
 	u32 id;
 	struct net *net;		/* counted: the creator's netns */
 	netns_tracker net_tracker;
+	const struct cred *cred;	/* counted: the creator's credentials */
+	bool resvport;			/* SUNRPC_NS_RESVPORT */
 	struct sockaddr_storage addr;
 	int addrlen;
 	u32 family, proto, prog, vers, auth;

@@ -89,7 +89,11 @@ int sns_rpcb_getport(struct sns_clnt *rb, u32 prog, u32 vers, u32 family,
 	return err;
 }
 
-/* Port 0 at creation: ask the server host's rpcbind, v4 then v2. */
+/*
+ * Port 0 at creation: ask the server host's rpcbind, v4 then v2, over
+ * the client's own transport (as upstream's rpcb_getport_async()): a TCP
+ * client's lookup is TCP too, and works where UDP does not pass.
+ */
 int sns_rpcbind_lookup(struct sns_clnt *clnt, const struct sunrpc_ns_create *c)
 {
 	struct sunrpc_ns_create rc = *c;
@@ -98,7 +102,6 @@ int sns_rpcbind_lookup(struct sns_clnt *clnt, const struct sunrpc_ns_create *c)
 
 	rc.prog = SNS_RPCB_PROG;
 	rc.port = SNS_RPCB_PORT;
-	rc.proto = IPPROTO_UDP;
 	rc.auth = SUNRPC_NS_AUTH_NONE;
 	for (i = 0; i < ARRAY_SIZE(versions); i++) {
 		struct sns_clnt *rb;

@@ -10,9 +10,12 @@
  * record marking (RFC 5531 section 11) and reconnects.  Upstream's model:
  * net/sunrpc/xprtsock.c and net/sunrpc/xprt.c (Documentation/sunrpc_ns.rst).
  */
+#include <linux/cred.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/jiffies.h>
 #include <linux/net.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include <net/sock.h>
@@ -23,7 +26,8 @@
 
 #define SNS_UDP_MAX	65536	/* largest datagram we read */
 #define SNS_REC_MAX	(SUNRPC_NS_MAX_RES + 1024)	/* largest TCP record */
-#define SNS_TIMEO_CAP	(30 * HZ)
+#define SNS_RESVPORT_MIN 665	/* upstream's xprt_min_resvport default */
+#define SNS_RESVPORT_MAX 1023	/* and xprt_max_resvport */
 
 /**
  * sns_backoff() - the reply timeout of a (re)transmission
@@ -53,6 +57,40 @@ void sns_drop_sock(struct sns_clnt *clnt)
 	}
 }
 
+/*
+ * SUNRPC_NS_RESVPORT: bind @sock to a free reserved port, trying them all
+ * downwards from a random one.  Whoever calls, the bind is done with the
+ * creator's credentials (checked for CAP_NET_BIND_SERVICE at creation):
+ * an unprivileged holder of the fd makes reconnects work, never a port
+ * of its own choosing.
+ */
+static int sns_bind_resvport(struct sns_clnt *clnt, struct socket *sock)
+{
+	const unsigned int n = SNS_RESVPORT_MAX - SNS_RESVPORT_MIN + 1;
+	unsigned int port = SNS_RESVPORT_MIN + get_random_u32_below(n);
+	struct sockaddr_storage ss = { .ss_family = clnt->family };
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	const struct cred *old;
+	int err = -EADDRINUSE;
+	unsigned int i;
+
+	old = override_creds(clnt->cred);
+	for (i = 0; i < n && err == -EADDRINUSE; i++) {
+		if (clnt->family == AF_INET)
+			sin->sin_port = htons(port);
+		else
+			sin6->sin6_port = htons(port);
+		err = kernel_bind(sock, (struct sockaddr *)&ss, clnt->addrlen);
+		port = port == SNS_RESVPORT_MIN ? SNS_RESVPORT_MAX : port - 1;
+	}
+	revert_creds(old);
+	if (err)
+		pr_info_ratelimited("client %u: no reserved port: %d\n",
+				    clnt->id, err);
+	return err;
+}
+
 /* A new socket in the client's netns, connected to the server. */
 static int sns_connect(struct sns_clnt *clnt)
 {
@@ -68,8 +106,10 @@ static int sns_connect(struct sns_clnt *clnt)
 		atomic64_inc(&clnt->reconnects);
 	clnt->connected_once = true;
 	sock->sk->sk_sndtimeo = clnt->timeout;
-	err = kernel_connect(sock, (struct sockaddr *)&clnt->addr,
-			     clnt->addrlen, 0);
+	err = clnt->resvport ? sns_bind_resvport(clnt, sock) : 0;
+	if (!err)
+		err = kernel_connect(sock, (struct sockaddr *)&clnt->addr,
+				     clnt->addrlen, 0);
 	if (err) {
 		sock_release(sock);
 		return err;
@@ -226,7 +266,7 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 			continue;
 		}
 		deadline = jiffies + sns_backoff(clnt->timeout, attempt,
-						 SNS_TIMEO_CAP);
+						 SNS_TIMEO_MAX);
 		for (;;) {
 			u32 rxid;
 

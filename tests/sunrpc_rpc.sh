@@ -130,6 +130,13 @@ case_null() {
 	[ $? = 1 ] || cfail "unregistered program: status not 1: $out"
 	grep -qE '^error E[A-Z0-9]+$' <<<"$out" ||
 		cfail "unregistered program: no error line: $out"
+	# The CLI as uid 65534: EPERM; as root with a reserved port: fine.
+	out=$(timeout 20 ip netns exec rpcA setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$rpcns" -s 10.0.0.3 -p "$BASE" null 2>&1)
+	[ $? = 1 ] && grep -qx 'error EPERM' <<<"$out" ||
+		cfail "rpcns as uid 65534: $out"
+	out=$(R rpcA -s 10.0.0.3 -p "$BASE" -t tcp -R whoami 2>&1) ||
+		cfail "rpcns -R: $out"
 }
 
 case_rpcbind() {
@@ -174,6 +181,45 @@ case_rpcbind() {
 	grep -qx "$PROG 1 udp $((BASE + 20))" <<<"$out" ||
 		cfail "dump in B: no $PROG at $((BASE + 20)): $out"
 	grep -q " $BASE\$" <<<"$out" && cfail "dump in B shows A's port: $out"
+}
+
+# A TCP client's rpcbind lookup is made over TCP, as upstream's: it leaves
+# a connection to port 111 in TIME-WAIT in rpcA (the kernel socket closes
+# first).  A UDP lookup would leave none.
+case_rpcbind_tcp() {
+	local before after out
+	tw() {
+		ip netns exec rpcA ss -Htan state time-wait '( dport = :111 )' | sort
+	}
+	before=$(tw)
+	out=$(R rpcA -s 10.0.0.3 -p 0 -t tcp whoami 2>&1)
+	[[ "$out" == "A "* ]] || cfail "tcp through rpcbind: $out"
+	after=$(tw)
+	[ -n "$(comm -13 <(echo "$before") <(echo "$after"))" ] ||
+		cfail "no TCP connection to rpcbind: time-wait before \"$before\", after \"$after\""
+}
+
+# An IPv6 link-local server, named with its interface (a scope id).
+case_linklocal() {
+	local ll out t
+	lladdr() {
+		ip -n rpcAs -6 -o addr show dev rpcA1 scope link |
+			awk '!/tentative/ { sub("/.*", "", $4); print $4 }'
+	}
+	if ! wait_for 20 eval '[ -n "$(lladdr)" ]'; then
+		cfail "no link-local address on rpcA1"
+		return
+	fi
+	ll=$(lladdr)
+	for t in udp tcp; do
+		out=$(R rpcA -s "$ll%rpcA0" -p "$BASE" -t "$t" whoami 2>&1)
+		[[ "$out" == "A "* ]] || cfail "link-local $ll%rpcA0 $t: $out"
+	done
+	out=$(R rpcA -s "$ll%rpcA0" -p 0 -t tcp whoami 2>&1)
+	[[ "$out" == "A "* ]] || cfail "link-local through rpcbind: $out"
+	out=$(R rpcA -s "$ll" -p "$BASE" whoami 2>&1)
+	grep -qx 'error EINVAL' <<<"$out" ||
+		cfail "link-local without an interface: $out"
 }
 
 case_isolation() {
@@ -352,8 +398,10 @@ ip netns exec rpcAs rpcinfo 127.0.0.1 | sed 's/^/    /'
 
 run_sh null
 run_sh rpcbind
+run_sh rpcbind_tcp
+run_sh linklocal
 run_sh isolation
-for c in hostile retrans scm setns reconnect uts badinput callback; do
+for c in hostile retrans scm setns reconnect uts badinput callback perm; do
 	run_c $c
 done
 run_sh proc

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ static const char usage_text[] =
 "usage: rpcns [options] COMMAND [ARGS]\n"
 "\n"
 "Makes a sunrpc_ns client (SUNRPC_NS_IOC_CREATE on " SUNRPC_NS_DEVICE ") in the\n"
-"current network namespace and uses it once.\n"
+"current network namespace and uses it once.  Needs CAP_NET_ADMIN over that\n"
+"namespace (EPERM otherwise).\n"
 "\n"
 "Commands:\n"
 "  null                    call procedure 0 (NULL)\n"
@@ -53,7 +55,8 @@ static const char usage_text[] =
 "                          reconnects sockets bad_replies nodename\n"
 "\n"
 "Options:\n"
-"  -s ADDR        server, an IPv4 or IPv6 literal (default 127.0.0.1)\n"
+"  -s ADDR        server, an IPv4 or IPv6 literal (default 127.0.0.1); an\n"
+"                 IPv6 link-local one with its interface: fe80::1%eth0\n"
 "  -p PORT        server port; 0 asks the server's rpcbind (default 0; 111\n"
 "                 for getport, getaddr and dump)\n"
 "  -P PROG        program (default 0x20000099; 100000 for getport, getaddr\n"
@@ -64,6 +67,8 @@ static const char usage_text[] =
 "  -T MS          first reply timeout in ms (default 0: the kernel's, 1000)\n"
 "  -r N           UDP retransmissions / TCP reconnects (default 0: the\n"
 "                 kernel's, 3)\n"
+"  -R             reserved source port (665-1023), for servers' \"secure\"\n"
+"                 exports; needs CAP_NET_BIND_SERVICE\n"
 "  -h, --help     this text\n"
 "\n"
 "Numbers may be decimal or 0x hex.  Exit status: 0 success; 1 an error,\n"
@@ -202,6 +207,18 @@ static void print_info(const struct sunrpc_ns_info *i)
 	printf("nodename %.*s\n", (int)sizeof(i->nodename), i->nodename);
 }
 
+/* @s up to a '%' (an interface follows), in @buf. */
+static const char *host_part(const char *s, char *buf, size_t n)
+{
+	size_t len = strcspn(s, "%");
+
+	if (len >= n)
+		return s;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -215,13 +232,15 @@ int main(int argc, char **argv)
 	long port = -1, prog = -1, vers = -1;
 	int proto = IPPROTO_UDP, auth = SUNRPC_NS_AUTH_SYS;
 	unsigned long timeout = 0, retries = 0, i, n;
+	__u32 flags = SUNRPC_NS_CLOEXEC;
+	char hb[INET6_ADDRSTRLEN];
 	unsigned char *args = NULL, *res = NULL;
 	size_t args_len = 0, res_len = 0;
 	int opt, dev, fd, err;
 	enum cmd cmd;
 	char pb[16];
 
-	while ((opt = getopt_long(argc, argv, "s:p:P:V:t:a:T:r:h", longopts,
+	while ((opt = getopt_long(argc, argv, "s:p:P:V:t:a:T:r:Rh", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 's':
@@ -253,6 +272,9 @@ int main(int argc, char **argv)
 		case 'r':
 			retries = number(optarg, 0xffffffffUL, "bad retries");
 			break;
+		case 'R':
+			flags |= SUNRPC_NS_RESVPORT;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -275,15 +297,20 @@ int main(int argc, char **argv)
 	memset(&rb, 0, sizeof(rb));
 	if (inet_pton(AF_INET, server, cr.addr) == 1)
 		cr.family = AF_INET;
-	else if (inet_pton(AF_INET6, server, cr.addr) == 1)
+	else if (inet_pton(AF_INET6, host_part(server, hb, sizeof(hb)), cr.addr) == 1)
 		cr.family = AF_INET6;
 	else
 		bad_use("not an IPv4 or IPv6 address", server);
+	if (strchr(server, '%')) {
+		cr.scope_id = if_nametoindex(strchr(server, '%') + 1);
+		if (!cr.scope_id)
+			bad_use("no such interface", strchr(server, '%') + 1);
+	}
 	cr.proto = proto;
 	cr.auth = auth;
 	cr.timeout_ms = timeout;
 	cr.retries = retries;
-	cr.flags = SUNRPC_NS_CLOEXEC;
+	cr.flags = flags;
 
 	switch (cmd) {
 	case C_NULL:

@@ -6,10 +6,12 @@
 #ifndef _NSMODS_SUNRPC_NS_H
 #define _NSMODS_SUNRPC_NS_H
 
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <uapi/linux/nsmods_sunrpc_ns.h>
 
 struct net;
 struct proc_dir_entry;
@@ -131,7 +133,13 @@ int sns_hc_parse(const char *buf, size_t len, struct sns_hc_reply *r);
 int sns_gss_parse(const char *buf, size_t len, u32 *seq, char *answer,
 		  size_t room);
 
-/* The retransmit timeout (sunrpc_ns/xprt.c). */
+/*
+ * The retransmit timeout (sunrpc_ns/xprt.c), doubled up to SNS_TIMEO_MAX:
+ * the largest first timeout a create accepts, so that no accepted timeout
+ * is cut short.
+ */
+#define SNS_TIMEO_MAX	msecs_to_jiffies(SUNRPC_NS_MAX_TIMEOUT_MS)
+
 unsigned long sns_backoff(unsigned long timeout, unsigned int attempt,
 			  unsigned long cap);
 

@@ -7,13 +7,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,6 +113,46 @@ int enter_net(const char *path)
 }
 
 /* fork(2), with nothing of ours left in stdio's buffers to print twice. */
+/*
+ * Keep of this process's capabilities only those in the mask @keep
+ * (1ULL << CAP_...), effective and permitted; 0, or -1 after a FAIL line.
+ */
+int keep_caps(unsigned long long keep)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = (__u32)keep;
+	d[1].effective = d[1].permitted = (__u32)(keep >> 32);
+	if (syscall(SYS_capset, &h, d)) {
+		fail("capset 0x%llx: %m", keep);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Become @uid and @gid with the supplementary @groups, keeping of root's
+ * capabilities only those in @keep (keep_caps()); 0, or -1 after a FAIL
+ * line.
+ */
+int become_user(uid_t uid, gid_t gid, int ngroups, const gid_t *groups,
+		unsigned long long keep)
+{
+	if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)) {
+		fail("PR_SET_KEEPCAPS: %m");
+		return -1;
+	}
+	if (setgroups(ngroups, groups) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid)) {
+		fail("become uid %u gid %u: %m", (unsigned int)uid,
+		     (unsigned int)gid);
+		return -1;
+	}
+	return keep ? keep_caps(keep) : 0;
+}
+
 pid_t fork_flushed(void)
 {
 	fflush(stdout);

@@ -30,6 +30,10 @@ int test_dev(const char *path, int flags);
 unsigned long ns_inum(const char *path);
 int enter_net(const char *path);
 
+int keep_caps(unsigned long long keep);
+int become_user(uid_t uid, gid_t gid, int ngroups, const gid_t *groups,
+		unsigned long long keep);
+
 pid_t fork_flushed(void);
 int wait_child(pid_t pid);
 void child_exit(void);

@@ -22,6 +22,8 @@
  *                   0x20000098 version 1 procedure 1 (WHOAMI), AUTH_NONE;
  *                   returns the string the callback answered, or
  *                   "error <errno name>" when it could not be made
+ *   proc 8 PEER     string "port <n>": the call's source port (a
+ *                   reserved one is < 1024)
  *
  * Anything else: PROC_UNAVAIL, another version: PROG_MISMATCH(1, 1),
  * another program: PROG_UNAVAIL, undecodable arguments: GARBAGE_ARGS, a

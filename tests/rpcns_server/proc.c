@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "rpcns_server.h"
 
@@ -35,6 +36,22 @@ static bool parse_sys(struct req *q, const __u8 *p, __u32 n)
 		if (!r_u32(&r, &q->gids[i]))
 			return false;
 	return r.off == r.len;
+}
+
+/* The source port of @pe's call, -1 if unknown. */
+static int peer_port(const struct peer *pe)
+{
+	struct sockaddr_storage ss = pe->addr;
+	socklen_t alen = sizeof(ss);
+
+	if (pe->tcp && getpeername(conns[pe->conn].fd, (struct sockaddr *)&ss,
+				   &alen))
+		return -1;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return -1;
 }
 
 /* 0: a call; 1: a call with a bad credential; -1: not a call at all. */
@@ -227,6 +244,11 @@ void handle(const struct peer *pe, const __u8 *msg, size_t len)
 				break;
 			}
 			callback_whoami(pe, v, s, sizeof(s));
+			accepted(&w, q.xid, SUCCESS);
+			w_string(&w, s);
+			break;
+		case 8:
+			snprintf(s, sizeof(s), "port %d", peer_port(pe));
 			accepted(&w, q.xid, SUCCESS);
 			w_string(&w, s);
 			break;

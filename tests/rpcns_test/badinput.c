@@ -57,8 +57,13 @@ void test_badinput(void)
 	c.auth = 6;
 	expect_create(&c, -EINVAL, "auth 6");
 	c = good;
-	c.pad = 1;
-	expect_create(&c, -EINVAL, "pad 1");
+	c.scope_id = 1;
+	expect_create(&c, -EINVAL, "scope id on an IPv4 server");
+	fill_create(&c, &(struct copts){ .addr = "fe80::1", .port = O_NORMAL });
+	expect_create(&c, -EINVAL, "link-local server without a scope id");
+	fill_create(&c, &(struct copts){ .addr = addr6, .port = O_NORMAL });
+	c.scope_id = 1;
+	expect_create(&c, -EINVAL, "scope id on a global IPv6 server");
 	c = good;
 	c.flags = 0x80;
 	expect_create(&c, -EINVAL, "unknown flag 0x80");

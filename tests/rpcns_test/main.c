@@ -36,6 +36,9 @@
  *   uts        AUTH_SYS machine name from the creator's UTS namespace at
  *              creation; uid, gid, groups of the creator; AUTH_NONE
  *   badinput   EINVAL, EFAULT, EMSGSIZE, ENOTTY for bad requests; CLOEXEC
+ *   perm       who may create and start the callback service (uid 65534,
+ *              an unowned and an owning user namespace's root), reserved
+ *              source ports, the per-user cap, the clients file's view
  *   hold       (for sunrpc_rpc.sh) make a client of ADDR:BASE over -t
  *              (default udp), WHOAMI once, setns into -x NETNS if given,
  *              print "ready NET_INUM WHOAMI", then per stdin line
@@ -68,7 +71,7 @@ int main(int argc, char **argv)
 		{ "scm", test_scm }, { "setns", test_setns },
 		{ "reconnect", test_reconnect }, { "uts", test_uts },
 		{ "badinput", test_badinput }, { "callback", test_callback },
-		{ "hold", test_hold },
+		{ "hold", test_hold }, { "perm", test_perm },
 	};
 	const struct test_case *c = NULL;
 	int opt;

@@ -85,5 +85,6 @@ void test_uts(void);
 void test_badinput(void);
 void test_callback(void);
 void test_hold(void);
+void test_perm(void);
 
 #endif /* RPCNS_TEST_H */

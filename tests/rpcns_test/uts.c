@@ -5,7 +5,7 @@
  * sends none.
  */
 #define _GNU_SOURCE
-#include <grp.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
@@ -114,11 +114,10 @@ void test_uts(void)
 		return fail("fork: %m");
 	if (pid == 0) {
 		close(sv[0]);
-		if (setgroups(2, groups) || setresgid(1234, 1234, 1234) ||
-		    setresuid(4321, 4321, 4321)) {
-			fail("cred child: set ids: %m");
+		/* Creating needs CAP_NET_ADMIN: the new ids keep it. */
+		if (become_user(4321, 1234, 2, groups,
+				1ULL << CAP_NET_ADMIN))
 			exit(1);
-		}
 		fd = client("cred child", &o);
 		if (fd < 0 || send_fd(sv[1], fd, 0))
 			fail("cred child: send_fd: %m");

@@ -11,6 +11,13 @@
  * SUNRPC_NS_IOC_INFO reports the client, SUNRPC_NS_IOC_RPCB asks an
  * rpcbind server (a client of program 100000), SUNRPC_NS_IOC_UPCALL
  * makes a gssd-like upcall on the client's rpc_pipefs pipe.
+ *
+ * Who may: CREATE and CREATE_HOST need CAP_NET_ADMIN over the caller's
+ * netns (its owning user namespace), checked on the calling task at each
+ * create; CALLBACK the same over the client's netns.  The other ioctls on
+ * a client fd are for whoever holds the fd, as with a socket fd.  EPERM
+ * otherwise; EMFILE when the creator's effective uid already has the
+ * module's max_clients_per_user clients in that netns.
  */
 #ifndef _UAPI_LINUX_NSMODS_SUNRPC_NS_H
 #define _UAPI_LINUX_NSMODS_SUNRPC_NS_H
@@ -24,8 +31,17 @@
 #define SUNRPC_NS_AUTH_SYS	1	/* AUTH_SYS (AUTH_UNIX) */
 
 #define SUNRPC_NS_CLOEXEC	0x1	/* create: the client fd is O_CLOEXEC */
+#define SUNRPC_NS_RESVPORT	0x2	/* create: every socket of the client
+					 * binds a reserved source port
+					 * (665-1023), as servers' "secure"
+					 * exports want; the creator needs
+					 * CAP_NET_BIND_SERVICE over the netns
+					 */
 
 #define SUNRPC_NS_MAX_ARGS	65536	/* largest argument body */
+#define SUNRPC_NS_MAX_TIMEOUT_MS 60000	/* largest timeout_ms, and the longest
+					 * UDP reply timeout after doubling
+					 */
 #define SUNRPC_NS_MAX_RES	(1 << 20) /* largest result body */
 
 /* SUNRPC_NS_IOC_CREATE: returns the new client's fd. */
@@ -41,14 +57,18 @@ struct sunrpc_ns_create {
 	__u32 prog;		/* RPC program */
 	__u32 vers;		/* its version */
 	__u32 auth;		/* SUNRPC_NS_AUTH_* */
-	__u32 timeout_ms;	/* first reply timeout; 0: 1000; UDP doubles
-				 * it on each retransmission up to 30 s
+	__u32 timeout_ms;	/* first reply timeout; 0: 1000; at most
+				 * SUNRPC_NS_MAX_TIMEOUT_MS; UDP doubles it on
+				 * each retransmission up to that too
 				 */
 	__u32 retries;		/* UDP retransmissions, TCP reconnects, before
 				 * ETIMEDOUT; 0: 3
 				 */
-	__u32 flags;		/* SUNRPC_NS_CLOEXEC */
-	__u32 pad;		/* must be 0 */
+	__u32 flags;		/* SUNRPC_NS_CLOEXEC, SUNRPC_NS_RESVPORT */
+	__u32 scope_id;		/* an IPv6 link-local server (fe80::/10):
+				 * the interface index (in the creator's
+				 * netns) it is reached on; otherwise 0
+				 */
 };
 
 /* SUNRPC_NS_IOC_CALL: one call; 0 on success, res_len set. */
@@ -125,7 +145,8 @@ struct sunrpc_ns_rpcb {
  * SUNRPC_NS_IOC_CALLBACK on a client fd: the client uses (and starts, if
  * it is the first) its netns's callback service, a TCP listener in that
  * netns serving program SUNRPC_NS_CB_PROG; the ioctl returns its port.
- * The service stops when the last client using it is closed.
+ * The service stops when the last client using it is closed.  The
+ * caller needs CAP_NET_ADMIN over the client's netns (EPERM otherwise).
  */
 #define SUNRPC_NS_CB_PROG	0x20000098
 #define SUNRPC_NS_CB_VERS	1
