@@ -76,6 +76,7 @@ int sns_clients_show(struct seq_file *m, void *v);
 
 /* xprt.c (and sns_backoff() in include/nsmods/sunrpc_ns.h) */
 void sns_drop_sock(struct sns_clnt *clnt);
+void sns_sock_hold_net(struct socket *sock);
 int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		 u32 xid, u8 **bufp, size_t *lenp, size_t *offp);
 int sns_recv(struct socket *sock, void *buf, size_t len,

@@ -161,6 +161,8 @@ static int sns_svc_listen(struct sns_svc *svc)
 	}
 	if (err)
 		return err;
+	/* The connections it accepts hold the netns too. */
+	sns_sock_hold_net(svc->listen);
 	if (ss.ss_family == AF_INET6) {
 		lock_sock(svc->listen->sk);
 		svc->listen->sk->sk_ipv6only = false;

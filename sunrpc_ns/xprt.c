@@ -53,6 +53,23 @@ void sns_drop_sock(struct sns_clnt *clnt)
 	}
 }
 
+/**
+ * sns_sock_hold_net() - make a new kernel TCP socket hold its netns
+ * @sock: made by sock_create_kern(), not yet locked or connected
+ *
+ * A kernel socket pins only the memory of its netns, not the netns, and
+ * tcp_close() stops its timers: closed in FIN_WAIT1 or LAST_ACK towards a
+ * peer that no longer answers, it would stay for ever in a netns torn down
+ * under it.  Holding the netns, it retransmits and dies like a user's
+ * socket, and the netns goes after it; sockets accepted on a listener
+ * inherit the reference.  Upstream's xprtsock and svcsock do the same
+ * for their TCP sockets.  Before lock_sock(): the upgrade allocates.
+ */
+void sns_sock_hold_net(struct socket *sock)
+{
+	sk_net_refcnt_upgrade(sock->sk);
+}
+
 /* A new socket in the client's netns, connected to the server. */
 static int sns_connect(struct sns_clnt *clnt)
 {
@@ -63,6 +80,8 @@ static int sns_connect(struct sns_clnt *clnt)
 	err = sock_create_kern(clnt->net, clnt->family, type, clnt->proto, &sock);
 	if (err)
 		return err;
+	if (type == SOCK_STREAM)
+		sns_sock_hold_net(sock);
 	atomic64_inc(&clnt->sockets);
 	if (clnt->connected_once)
 		atomic64_inc(&clnt->reconnects);
