@@ -24,6 +24,10 @@
 #define SNS_UDP_MAX	65536	/* largest datagram we read */
 #define SNS_REC_MAX	(SUNRPC_NS_MAX_RES + 1024)	/* largest TCP record */
 #define SNS_TIMEO_CAP	(30 * HZ)
+/* An accepted reply up to its result: six words and the verifier body. */
+#define SNS_REPLY_HDR_MAX	(6 * 4 + SNS_MAX_AUTH)
+/* Less than an xid and a message type is no reply (a runt). */
+#define SNS_REPLY_MIN	8
 
 /**
  * sns_backoff() - the reply timeout of a (re)transmission
@@ -201,20 +205,92 @@ static int sns_tcp_record(struct sns_clnt *clnt, u8 **bufp, size_t *roomp,
 }
 
 /*
- * Send @msg and wait for its reply.  Called with clnt->lock held.  On
- * success *bufp holds the reply (kvmalloc'ed), *lenp its length, *offp
- * the offset of the result.
+ * One datagram from @sock into @buf (@room bytes) before the deadline.
+ * Return: its whole length, which exceeds @room when it was truncated
+ * (MSG_TRUNC: only @room bytes are in @buf); 0 for an empty one; or an
+ * errno.
  */
-int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
-		 u32 xid, u8 **bufp, size_t *lenp, size_t *offp)
+static int sns_udp_recv(struct socket *sock, u8 *buf, size_t room,
+			unsigned long deadline)
+{
+	struct msghdr mh = { };
+	struct kvec iov = { .iov_base = buf, .iov_len = room };
+	long left = (long)(deadline - jiffies);
+	int n;
+
+	if (left <= 0)
+		return -EAGAIN;
+	sock->sk->sk_rcvtimeo = left;
+	n = kernel_recvmsg(sock, &mh, &iov, 1, room, MSG_TRUNC);
+	return n == -ERESTARTSYS ? -EINTR : n;
+}
+
+/*
+ * Wait until the reply to @xid arrives before @deadline, dropping and
+ * counting what is not it: replies to other xids and, over UDP, runts.
+ * Return: the reply's length, with *errp set to sns_parse_reply()'s
+ * verdict on it (over UDP the length may exceed *roomp: truncated); or an
+ * errno of the transport.
+ */
+static int sns_wait_reply(struct sns_clnt *clnt, u32 xid, u8 **bufp,
+			  size_t *roomp, unsigned long deadline, size_t *offp,
+			  int *errp)
 {
 	bool tcp = clnt->proto == IPPROTO_TCP;
-	size_t room = tcp ? 4096 : SNS_UDP_MAX;
+	size_t got;
+	u32 rxid;
+	int n;
+
+	for (;;) {
+		n = tcp ? sns_tcp_record(clnt, bufp, roomp, deadline) :
+			  sns_udp_recv(clnt->sock, *bufp, *roomp, deadline);
+		if (n < 0)
+			return n;
+		if (!tcp && n < SNS_REPLY_MIN) {
+			/* Not even an xid and a type: upstream drops it too. */
+			atomic64_inc(&clnt->bad_replies);
+			pr_debug("client %u: dropped a %d-byte datagram\n",
+				 clnt->id, n);
+			continue;
+		}
+		got = min_t(size_t, n, *roomp);
+		*errp = sns_parse_reply(*bufp, got, xid, offp);
+		if (*errp != -ESRCH && *errp != -EBADMSG)
+			return n;
+		atomic64_inc(&clnt->bad_replies);
+		if (*errp == -EBADMSG) {
+			pr_info_ratelimited("client %u: malformed reply (%d bytes)\n",
+					    clnt->id, n);
+			return n;
+		}
+		if (!sns_reply_xid(*bufp, got, &rxid))
+			pr_debug("client %u: dropped reply xid %#x, want %#x\n",
+				 clnt->id, rxid, xid);
+	}
+}
+
+/*
+ * Send @msg and wait for its reply.  Called with clnt->lock held.  On
+ * success *bufp holds the reply (kvmalloc'ed), *lenp its length, *offp
+ * the offset of the result, which is at most @res_max bytes long.  A
+ * longer result gives -EMSGSIZE with *lenp set to its length; a TCP
+ * record longer than the module takes gives -EMSGSIZE with *lenp 0.
+ * Over UDP the buffer has room for the header and @res_max bytes only: a
+ * longer datagram is truncated (MSG_TRUNC) and its length still known.
+ */
+int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
+		 u32 xid, size_t res_max, u8 **bufp, size_t *lenp,
+		 size_t *offp)
+{
+	bool tcp = clnt->proto == IPPROTO_TCP;
+	size_t room = tcp ? 4096 : min_t(size_t, SNS_UDP_MAX,
+					 SNS_REPLY_HDR_MAX + res_max);
 	unsigned int attempt;
 	u8 *buf;
 	int err, n;
 
-	buf = kvmalloc(room, GFP_KERNEL);
+	*lenp = 0;
+	buf = kvmalloc(room, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	for (attempt = 0;; attempt++) {
@@ -246,26 +322,9 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		}
 		deadline = jiffies + sns_backoff(clnt->timeout, attempt,
 						 SNS_TIMEO_CAP);
-		for (;;) {
-			u32 rxid;
-
-			n = tcp ? sns_tcp_record(clnt, &buf, &room, deadline) :
-				  sns_recv(clnt->sock, buf, room, deadline, false);
-			if (n < 0)
-				break;
-			err = sns_parse_reply(buf, n, xid, offp);
-			if (err != -ESRCH && err != -EBADMSG)
-				goto done;
-			atomic64_inc(&clnt->bad_replies);
-			if (err == -EBADMSG) {
-				pr_info_ratelimited("client %u: malformed reply (%d bytes)\n",
-						    clnt->id, n);
-				goto done;
-			}
-			if (!sns_reply_xid(buf, n, &rxid))
-				pr_debug("client %u: dropped reply xid %#x, want %#x\n",
-					 clnt->id, rxid, xid);
-		}
+		n = sns_wait_reply(clnt, xid, &buf, &room, deadline, offp, &err);
+		if (n >= 0)
+			goto done;
 		err = n;
 		if (err == -EINTR || err == -ECONNREFUSED)
 			break;
@@ -281,6 +340,10 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 	kvfree(buf);
 	return err;
 done:
+	if (!err && n - *offp > res_max) {
+		*lenp = n - *offp;
+		err = -EMSGSIZE;
+	}
 	if (err) {
 		kvfree(buf);
 		return err;
