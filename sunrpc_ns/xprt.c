@@ -155,6 +155,9 @@ int sns_recv(struct socket *sock, void *buf, size_t len,
 /*
  * One record-marked record from @sock, at most @max bytes; *bufp (of
  * *roomp bytes, kvmalloc'ed) is replaced by a bigger buffer if need be.
+ * The buffer at least doubles each time it grows, so a peer sending
+ * 1-byte fragments costs linear copying, not quadratic; the memory is
+ * charged to the caller's memcg.
  * Return: the record's length or an errno.
  */
 int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
@@ -174,14 +177,18 @@ int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
 		if (n)
 			return n;
 		if (have + frag > *roomp) {
-			u8 *bigger = kvmalloc(have + frag, GFP_KERNEL);
+			size_t room = min(2 * *roomp, max);
+			u8 *bigger;
 
+			if (room < have + frag)
+				room = have + frag;
+			bigger = kvmalloc(room, GFP_KERNEL_ACCOUNT);
 			if (!bigger)
 				return -ENOMEM;
 			memcpy(bigger, *bufp, have);
 			kvfree(*bufp);
 			*bufp = bigger;
-			*roomp = have + frag;
+			*roomp = room;
 		}
 		if (frag) {
 			n = sns_recv(sock, *bufp + have, frag, deadline, true);
