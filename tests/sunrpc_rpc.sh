@@ -368,9 +368,10 @@ case_tcp_orphan() {
 		cfail "no callback port: $(cat "$W/hu.out")"
 		return
 	fi
-	# rpcUs holds a connection to rpcU's callback service.
+	# rpcUs holds a connection to rpcU's callback service (not fd 3, the
+	# holder's stdin: the holder must see its EOF).
 	ip netns exec rpcUs "$prog" cbhold -s 10.0.0.2 -p "$port" <"$W/hc" \
-		>"$W/hc.out" 2>&1 &
+		>"$W/hc.out" 2>&1 3>&- &
 	hold_pids+=($!)
 	exec 4>"$W/hc"
 	if ! wait_for 20 grep -q '^ready' "$W/hc.out"; then
