@@ -13,6 +13,7 @@
 #include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/net.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include <net/sock.h>
@@ -313,6 +314,11 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		}
 		if (!clnt->sock) {
 			err = sns_connect(clnt);
+			/* Nothing is sent yet: the call may start again. */
+			if (err == -EINTR || err == -ERESTARTSYS) {
+				err = -ERESTARTSYS;
+				break;
+			}
 			if (err == -ECONNREFUSED || err == -ENETUNREACH ||
 			    err == -EHOSTUNREACH || err == -EINVAL ||
 			    err == -EAFNOSUPPORT)
@@ -324,7 +330,13 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		if (err == -ECONNREFUSED)
 			break;
 		if (err) {
+			/* A stream cut mid-record cannot go on. */
 			sns_drop_sock(clnt);
+			/* Interrupted: nothing complete sent, it may restart. */
+			if (signal_pending(current)) {
+				err = -ERESTARTSYS;
+				break;
+			}
 			continue;
 		}
 		deadline = jiffies + sns_backoff(clnt->timeout, attempt,
@@ -333,7 +345,16 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		if (n >= 0)
 			goto done;
 		err = n;
-		if (err == -EINTR || err == -ECONNREFUSED)
+		if (err == -EINTR) {
+			/*
+			 * The call was sent: EINTR, no restart.  Its reply may
+			 * be half read: a stream starts afresh.
+			 */
+			if (tcp)
+				sns_drop_sock(clnt);
+			break;
+		}
+		if (err == -ECONNREFUSED)
 			break;
 		if (err == -EMSGSIZE) {
 			atomic64_inc(&clnt->bad_replies);
