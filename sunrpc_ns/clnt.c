@@ -44,14 +44,17 @@ MODULE_PARM_DESC(max_clients_per_user,
  * @proc: procedure
  * @args: XDR-encoded arguments
  * @args_len: their length
+ * @res_max: the longest result the caller takes
  * @bufp: set to the reply, kvfree() it
- * @lenp: set to the reply's length
+ * @lenp: set to the reply's length; on -EMSGSIZE, to the length of the
+ *	result, or 0 if the reply is longer than the module takes
  * @offp: set to the offset of the result in it
  *
  * Return: 0 or an errno (include/uapi/linux/nsmods_sunrpc_ns.h).
  */
 int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
-		  size_t args_len, u8 **bufp, size_t *lenp, size_t *offp)
+		  size_t args_len, size_t res_max, u8 **bufp, size_t *lenp,
+		  size_t *offp)
 {
 	struct sns_cred cred = {
 		.stamp = (u32)ktime_get_real_seconds(),
@@ -66,7 +69,7 @@ int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
 	u32 xid;
 
 	b.len = SNS_HDR_MAX + args_len;
-	b.data = kvmalloc(b.len, GFP_KERNEL);
+	b.data = kvmalloc(b.len, GFP_KERNEL_ACCOUNT);
 	if (!b.data)
 		return -ENOMEM;
 	/* Another call on this client may be waiting for its reply. */
@@ -81,8 +84,8 @@ int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
 		if (args_len)
 			memcpy(b.data + b.pos, args, args_len);
 		atomic64_inc(&clnt->calls);
-		err = sns_transmit(clnt, b.data, b.pos + args_len, xid, bufp,
-				   lenp, offp);
+		err = sns_transmit(clnt, b.data, b.pos + args_len, xid,
+				   res_max, bufp, lenp, offp);
 	}
 	mutex_unlock(&clnt->lock);
 	kvfree(b.data);

@@ -47,19 +47,25 @@ static long sns_ioc_call(struct sns_clnt *clnt, struct sunrpc_ns_call __user *ua
 		return -EINVAL;
 	}
 	if (c.args_len) {
-		args = vmemdup_user(u64_to_user_ptr(c.args), c.args_len);
-		if (IS_ERR(args))
-			return PTR_ERR(args);
+		/* vmemdup_user() would not charge the caller's memcg */
+		args = kvmalloc(c.args_len, GFP_KERNEL_ACCOUNT);
+		if (!args)
+			return -ENOMEM;
+		if (copy_from_user(args, u64_to_user_ptr(c.args), c.args_len)) {
+			kvfree(args);
+			return -EFAULT;
+		}
 	}
-	err = sns_clnt_call(clnt, c.proc, args, c.args_len, &buf, &len, &off);
+	err = sns_clnt_call(clnt, c.proc, args, c.args_len, c.res_len, &buf,
+			    &len, &off);
 	kvfree(args);
+	if (err == -EMSGSIZE)	/* len: the room the result needs, or 0 */
+		return put_user((u32)len, &uarg->res_len) ? -EFAULT : err;
 	if (err)
 		return err;
 	res = len - off;
-	if (res > c.res_len)
-		err = -EMSGSIZE;
-	else if (copy_to_user(u64_to_user_ptr(c.res), buf + off, res) ||
-		 put_user((u32)res, &uarg->res_len))
+	if (copy_to_user(u64_to_user_ptr(c.res), buf + off, res) ||
+	    put_user((u32)res, &uarg->res_len))
 		err = -EFAULT;
 	kvfree(buf);
 	return err;

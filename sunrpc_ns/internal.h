@@ -66,7 +66,8 @@ struct sns_clnt {
 
 /* clnt.c */
 int sns_clnt_call(struct sns_clnt *clnt, u32 proc, const void *args,
-		  size_t args_len, u8 **bufp, size_t *lenp, size_t *offp);
+		  size_t args_len, size_t res_max, u8 **bufp, size_t *lenp,
+		  size_t *offp);
 void sns_clnt_put(struct sns_clnt *clnt);
 void sns_clnt_free(struct sns_clnt *clnt);
 struct sns_clnt *sns_clnt_alloc(struct net *net,
@@ -78,8 +79,10 @@ int sns_clients_show(struct seq_file *m, void *v);
 
 /* xprt.c (and sns_backoff() in include/nsmods/sunrpc_ns.h) */
 void sns_drop_sock(struct sns_clnt *clnt);
+void sns_sock_hold_net(struct socket *sock);
 int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
-		 u32 xid, u8 **bufp, size_t *lenp, size_t *offp);
+		 u32 xid, size_t res_max, u8 **bufp, size_t *lenp,
+		 size_t *offp);
 int sns_recv(struct socket *sock, void *buf, size_t len,
 	     unsigned long deadline, bool all);
 int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,

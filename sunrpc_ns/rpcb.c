@@ -69,7 +69,7 @@ int sns_rpcb_getport(struct sns_clnt *rb, u32 prog, u32 vers, u32 family,
 	if (err)
 		return err;
 	err = sns_clnt_call(rb, rb->vers == 2 ? SNS_PMAP_GETPORT : SNS_RPCB_GETADDR,
-			    argbuf, a.pos, &buf, &len, &off);
+			    argbuf, a.pos, SUNRPC_NS_MAX_RES, &buf, &len, &off);
 	if (err)
 		return err;
 	r.data = buf + off;
@@ -136,7 +136,8 @@ static int sns_rpcb_dump(struct sns_clnt *rb, struct sunrpc_ns_rpcb *q)
 	u8 *buf;
 	int err;
 
-	err = sns_clnt_call(rb, SNS_PMAP_DUMP, NULL, 0, &buf, &len, &off);
+	err = sns_clnt_call(rb, SNS_PMAP_DUMP, NULL, 0, SUNRPC_NS_MAX_RES,
+			    &buf, &len, &off);
 	if (err)
 		return err;
 	r.data = buf + off;

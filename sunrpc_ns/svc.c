@@ -35,8 +35,10 @@ struct sns_svc {
 	struct socket *listen;
 	struct task_struct *task;
 	u16 port;
-	spinlock_t lock;		/* protects conn */
+	/* protects conn and stopping, across conn's (sleeping) shutdown */
+	struct mutex conn_lock;
 	struct socket *conn;		/* the connection being served */
+	bool stopping;			/* no new connection is served */
 	atomic64_t calls;
 };
 
@@ -119,13 +121,19 @@ static int sns_svc_thread(void *data)
 				msleep(20);
 			continue;
 		}
-		spin_lock(&svc->lock);
+		mutex_lock(&svc->conn_lock);
+		if (svc->stopping) {
+			/* accepted after the stop shut conn down */
+			mutex_unlock(&svc->conn_lock);
+			sock_release(conn);
+			continue;
+		}
 		svc->conn = conn;
-		spin_unlock(&svc->lock);
+		mutex_unlock(&svc->conn_lock);
 		sns_svc_serve(svc, conn);
-		spin_lock(&svc->lock);
+		mutex_lock(&svc->conn_lock);
 		svc->conn = NULL;
-		spin_unlock(&svc->lock);
+		mutex_unlock(&svc->conn_lock);
 		sock_release(conn);
 	}
 	return 0;
@@ -153,6 +161,8 @@ static int sns_svc_listen(struct sns_svc *svc)
 	}
 	if (err)
 		return err;
+	/* The connections it accepts hold the netns too. */
+	sns_sock_hold_net(svc->listen);
 	if (ss.ss_family == AF_INET6) {
 		lock_sock(svc->listen->sk);
 		svc->listen->sk->sk_ipv6only = false;
@@ -183,7 +193,7 @@ static struct sns_svc *sns_svc_start(struct net *net)
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
 	svc->net = net;
-	spin_lock_init(&svc->lock);
+	mutex_init(&svc->conn_lock);
 	err = sns_svc_listen(svc);
 	if (err)
 		goto out_free;
@@ -198,20 +208,27 @@ static struct sns_svc *sns_svc_start(struct net *net)
 out_sock:
 	sock_release(svc->listen);
 out_free:
+	mutex_destroy(&svc->conn_lock);
 	kfree(svc);
 	return ERR_PTR(err);
 }
 
 static void sns_svc_stop(struct sns_svc *svc)
 {
-	/* Wake the thread from accept() and from a connection's recv(). */
+	/*
+	 * Wake the thread from accept() and from a connection's recv().  The
+	 * thread releases conn only after taking conn_lock, so conn stays
+	 * valid across its shutdown, which sleeps: a mutex, not a spinlock.
+	 */
 	kernel_sock_shutdown(svc->listen, SHUT_RDWR);
-	spin_lock(&svc->lock);
+	mutex_lock(&svc->conn_lock);
+	svc->stopping = true;
 	if (svc->conn)
 		kernel_sock_shutdown(svc->conn, SHUT_RDWR);
-	spin_unlock(&svc->lock);
+	mutex_unlock(&svc->conn_lock);
 	kthread_stop(svc->task);
 	sock_release(svc->listen);
+	mutex_destroy(&svc->conn_lock);
 	kfree(svc);
 }
 

@@ -16,6 +16,7 @@
 #include <linux/jiffies.h>
 #include <linux/net.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include <net/sock.h>
@@ -28,6 +29,10 @@
 #define SNS_REC_MAX	(SUNRPC_NS_MAX_RES + 1024)	/* largest TCP record */
 #define SNS_RESVPORT_MIN 665	/* upstream's xprt_min_resvport default */
 #define SNS_RESVPORT_MAX 1023	/* and xprt_max_resvport */
+/* An accepted reply up to its result: six words and the verifier body. */
+#define SNS_REPLY_HDR_MAX	(6 * 4 + SNS_MAX_AUTH)
+/* Less than an xid and a message type is no reply (a runt). */
+#define SNS_REPLY_MIN	8
 
 /**
  * sns_backoff() - the reply timeout of a (re)transmission
@@ -91,6 +96,23 @@ static int sns_bind_resvport(struct sns_clnt *clnt, struct socket *sock)
 	return err;
 }
 
+/**
+ * sns_sock_hold_net() - make a new kernel TCP socket hold its netns
+ * @sock: made by sock_create_kern(), not yet locked or connected
+ *
+ * A kernel socket pins only the memory of its netns, not the netns, and
+ * tcp_close() stops its timers: closed in FIN_WAIT1 or LAST_ACK towards a
+ * peer that no longer answers, it would stay for ever in a netns torn down
+ * under it.  Holding the netns, it retransmits and dies like a user's
+ * socket, and the netns goes after it; sockets accepted on a listener
+ * inherit the reference.  Upstream's xprtsock and svcsock do the same
+ * for their TCP sockets.  Before lock_sock(): the upgrade allocates.
+ */
+void sns_sock_hold_net(struct socket *sock)
+{
+	sk_net_refcnt_upgrade(sock->sk);
+}
+
 /* A new socket in the client's netns, connected to the server. */
 static int sns_connect(struct sns_clnt *clnt)
 {
@@ -101,6 +123,8 @@ static int sns_connect(struct sns_clnt *clnt)
 	err = sock_create_kern(clnt->net, clnt->family, type, clnt->proto, &sock);
 	if (err)
 		return err;
+	if (type == SOCK_STREAM)
+		sns_sock_hold_net(sock);
 	atomic64_inc(&clnt->sockets);
 	if (clnt->connected_once)
 		atomic64_inc(&clnt->reconnects);
@@ -172,6 +196,9 @@ int sns_recv(struct socket *sock, void *buf, size_t len,
 /*
  * One record-marked record from @sock, at most @max bytes; *bufp (of
  * *roomp bytes, kvmalloc'ed) is replaced by a bigger buffer if need be.
+ * The buffer at least doubles each time it grows, so a peer sending
+ * 1-byte fragments costs linear copying, not quadratic; the memory is
+ * charged to the caller's memcg.
  * Return: the record's length or an errno.
  */
 int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
@@ -191,14 +218,18 @@ int sns_read_record(struct socket *sock, u8 **bufp, size_t *roomp,
 		if (n)
 			return n;
 		if (have + frag > *roomp) {
-			u8 *bigger = kvmalloc(have + frag, GFP_KERNEL);
+			size_t room = min(2 * *roomp, max);
+			u8 *bigger;
 
+			if (room < have + frag)
+				room = have + frag;
+			bigger = kvmalloc(room, GFP_KERNEL_ACCOUNT);
 			if (!bigger)
 				return -ENOMEM;
 			memcpy(bigger, *bufp, have);
 			kvfree(*bufp);
 			*bufp = bigger;
-			*roomp = have + frag;
+			*roomp = room;
 		}
 		if (frag) {
 			n = sns_recv(sock, *bufp + have, frag, deadline, true);
@@ -222,20 +253,92 @@ static int sns_tcp_record(struct sns_clnt *clnt, u8 **bufp, size_t *roomp,
 }
 
 /*
- * Send @msg and wait for its reply.  Called with clnt->lock held.  On
- * success *bufp holds the reply (kvmalloc'ed), *lenp its length, *offp
- * the offset of the result.
+ * One datagram from @sock into @buf (@room bytes) before the deadline.
+ * Return: its whole length, which exceeds @room when it was truncated
+ * (MSG_TRUNC: only @room bytes are in @buf); 0 for an empty one; or an
+ * errno.
  */
-int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
-		 u32 xid, u8 **bufp, size_t *lenp, size_t *offp)
+static int sns_udp_recv(struct socket *sock, u8 *buf, size_t room,
+			unsigned long deadline)
+{
+	struct msghdr mh = { };
+	struct kvec iov = { .iov_base = buf, .iov_len = room };
+	long left = (long)(deadline - jiffies);
+	int n;
+
+	if (left <= 0)
+		return -EAGAIN;
+	sock->sk->sk_rcvtimeo = left;
+	n = kernel_recvmsg(sock, &mh, &iov, 1, room, MSG_TRUNC);
+	return n == -ERESTARTSYS ? -EINTR : n;
+}
+
+/*
+ * Wait until the reply to @xid arrives before @deadline, dropping and
+ * counting what is not it: replies to other xids and, over UDP, runts.
+ * Return: the reply's length, with *errp set to sns_parse_reply()'s
+ * verdict on it (over UDP the length may exceed *roomp: truncated); or an
+ * errno of the transport.
+ */
+static int sns_wait_reply(struct sns_clnt *clnt, u32 xid, u8 **bufp,
+			  size_t *roomp, unsigned long deadline, size_t *offp,
+			  int *errp)
 {
 	bool tcp = clnt->proto == IPPROTO_TCP;
-	size_t room = tcp ? 4096 : SNS_UDP_MAX;
+	size_t got;
+	u32 rxid;
+	int n;
+
+	for (;;) {
+		n = tcp ? sns_tcp_record(clnt, bufp, roomp, deadline) :
+			  sns_udp_recv(clnt->sock, *bufp, *roomp, deadline);
+		if (n < 0)
+			return n;
+		if (!tcp && n < SNS_REPLY_MIN) {
+			/* Not even an xid and a type: upstream drops it too. */
+			atomic64_inc(&clnt->bad_replies);
+			pr_debug("client %u: dropped a %d-byte datagram\n",
+				 clnt->id, n);
+			continue;
+		}
+		got = min_t(size_t, n, *roomp);
+		*errp = sns_parse_reply(*bufp, got, xid, offp);
+		if (*errp != -ESRCH && *errp != -EBADMSG)
+			return n;
+		atomic64_inc(&clnt->bad_replies);
+		if (*errp == -EBADMSG) {
+			pr_info_ratelimited("client %u: malformed reply (%d bytes)\n",
+					    clnt->id, n);
+			return n;
+		}
+		if (!sns_reply_xid(*bufp, got, &rxid))
+			pr_debug("client %u: dropped reply xid %#x, want %#x\n",
+				 clnt->id, rxid, xid);
+	}
+}
+
+/*
+ * Send @msg and wait for its reply.  Called with clnt->lock held.  On
+ * success *bufp holds the reply (kvmalloc'ed), *lenp its length, *offp
+ * the offset of the result, which is at most @res_max bytes long.  A
+ * longer result gives -EMSGSIZE with *lenp set to its length; a TCP
+ * record longer than the module takes gives -EMSGSIZE with *lenp 0.
+ * Over UDP the buffer has room for the header and @res_max bytes only: a
+ * longer datagram is truncated (MSG_TRUNC) and its length still known.
+ */
+int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
+		 u32 xid, size_t res_max, u8 **bufp, size_t *lenp,
+		 size_t *offp)
+{
+	bool tcp = clnt->proto == IPPROTO_TCP;
+	size_t room = tcp ? 4096 : min_t(size_t, SNS_UDP_MAX,
+					 SNS_REPLY_HDR_MAX + res_max);
 	unsigned int attempt;
 	u8 *buf;
 	int err, n;
 
-	buf = kvmalloc(room, GFP_KERNEL);
+	*lenp = 0;
+	buf = kvmalloc(room, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	for (attempt = 0;; attempt++) {
@@ -251,6 +354,11 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		}
 		if (!clnt->sock) {
 			err = sns_connect(clnt);
+			/* Nothing is sent yet: the call may start again. */
+			if (err == -EINTR || err == -ERESTARTSYS) {
+				err = -ERESTARTSYS;
+				break;
+			}
 			if (err == -ECONNREFUSED || err == -ENETUNREACH ||
 			    err == -EHOSTUNREACH || err == -EINVAL ||
 			    err == -EAFNOSUPPORT)
@@ -262,33 +370,31 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 		if (err == -ECONNREFUSED)
 			break;
 		if (err) {
+			/* A stream cut mid-record cannot go on. */
 			sns_drop_sock(clnt);
+			/* Interrupted: nothing complete sent, it may restart. */
+			if (signal_pending(current)) {
+				err = -ERESTARTSYS;
+				break;
+			}
 			continue;
 		}
 		deadline = jiffies + sns_backoff(clnt->timeout, attempt,
 						 SNS_TIMEO_MAX);
-		for (;;) {
-			u32 rxid;
-
-			n = tcp ? sns_tcp_record(clnt, &buf, &room, deadline) :
-				  sns_recv(clnt->sock, buf, room, deadline, false);
-			if (n < 0)
-				break;
-			err = sns_parse_reply(buf, n, xid, offp);
-			if (err != -ESRCH && err != -EBADMSG)
-				goto done;
-			atomic64_inc(&clnt->bad_replies);
-			if (err == -EBADMSG) {
-				pr_info_ratelimited("client %u: malformed reply (%d bytes)\n",
-						    clnt->id, n);
-				goto done;
-			}
-			if (!sns_reply_xid(buf, n, &rxid))
-				pr_debug("client %u: dropped reply xid %#x, want %#x\n",
-					 clnt->id, rxid, xid);
-		}
+		n = sns_wait_reply(clnt, xid, &buf, &room, deadline, offp, &err);
+		if (n >= 0)
+			goto done;
 		err = n;
-		if (err == -EINTR || err == -ECONNREFUSED)
+		if (err == -EINTR) {
+			/*
+			 * The call was sent: EINTR, no restart.  Its reply may
+			 * be half read: a stream starts afresh.
+			 */
+			if (tcp)
+				sns_drop_sock(clnt);
+			break;
+		}
+		if (err == -ECONNREFUSED)
 			break;
 		if (err == -EMSGSIZE) {
 			atomic64_inc(&clnt->bad_replies);
@@ -302,6 +408,10 @@ int sns_transmit(struct sns_clnt *clnt, const u8 *msg, size_t len,
 	kvfree(buf);
 	return err;
 done:
+	if (!err && n - *offp > res_max) {
+		*lenp = n - *offp;
+		err = -EMSGSIZE;
+	}
 	if (err) {
 		kvfree(buf);
 		return err;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # nsmods-modules: sunrpc_ns pipefs
-# nsmods-seconds: 300
+# nsmods-seconds: 360
 #
 # In-VM end-to-end test of nsmods_sunrpc_ns.ko's RPC clients (include/uapi/linux/
 # sunrpc_ns.h): load it, build two client/server network namespace pairs
@@ -30,7 +30,7 @@ PROG=536871065		# 0x20000099
 W=""
 pids=()
 hold_pids=()
-netns_all=(rpcA rpcAs rpcB rpcBs rpcT rpcTs)
+netns_all=(rpcA rpcAs rpcB rpcBs rpcT rpcTs rpcU rpcUs)
 
 kill_all() {
 	exec 3>&- 4>&- 5>&-
@@ -361,6 +361,95 @@ case_netns_gone() {
 	[ "$l" = 0 ] || cfail "transports left in the namespaces: $l"
 }
 
+# The last client using rpcA's callback service closes while a
+# connection to the service is idle (rpcns_test cbidle): besides the
+# case's own checks, the kernel must not have slept in atomic context
+# (DEBUG_ATOMIC_SLEEP: the connection was shut down under a spinlock).
+case_cbidle() {
+	local out l
+	mark
+	out=$(timeout 60 ip netns exec rpcA "$prog" cbidle -p "$BASE" 2>&1) ||
+		cfail "rpcns_test cbidle: $out"
+	[ -z "$out" ] || echo "$out"
+	l=$(since | grep -A3 'sleeping function called from invalid context')
+	[ -z "$l" ] || cfail "the callback service slept in atomic context: $l"
+}
+
+# The global count of orphaned TCP sockets (/proc/net/sockstat).
+orphans() { awk '$1 == "TCP:" { print $5 }' /proc/net/sockstat; }
+
+# Kernel TCP sockets hold their netns, as upstream's xprtsock and svcsock
+# do: a client's connection and an accepted callback connection in rpcU,
+# the server side rpcUs stops answering (its veth end goes down), the
+# client closes and rpcU is deleted.  Both sockets are orphans in
+# FIN_WAIT1 then: they must keep rpcU alive while they retransmit their
+# FIN (rpcU's tcp_orphan_retries is 1) and die, and rpcU with them.
+# Without a reference the netns is torn down under them at once and,
+# their timers stopped by tcp_close() for kernel sockets, they stay for
+# ever: the orphan count never comes back.
+case_tcp_orphan() {
+	local port base0 o end hp gone_first=0
+	if ! mknet U; then
+		cfail "cannot build rpcU"
+		return
+	fi
+	ip netns exec rpcU sysctl -qw net.ipv4.tcp_orphan_retries=1
+	ip netns exec rpcUs sysctl -qw net.ipv4.tcp_orphan_retries=1
+	start_server rpcUs -4 -p "$BASE" -t U
+	mkfifo "$W/hu" "$W/hc"
+	nsenter --net=/run/netns/rpcU "$prog" hold -p "$BASE" -t tcp \
+		-x "/proc/$$/ns/net" <"$W/hu" >"$W/hu.out" 2>&1 &
+	hp=$!
+	hold_pids+=($hp)
+	exec 3>"$W/hu"
+	if ! wait_for 20 grep -q '^ready' "$W/hu.out"; then
+		cfail "holder not ready: $(cat "$W/hu.out")"
+		return
+	fi
+	grep -q '^ready [0-9]* U ' "$W/hu.out" || cfail "holder: $(cat "$W/hu.out")"
+	echo callback >&3
+	wait_for 20 grep -q '^callback \|^error' "$W/hu.out"
+	port=$(sed -n 's/^callback //p' "$W/hu.out")
+	if [ -z "$port" ]; then
+		cfail "no callback port: $(cat "$W/hu.out")"
+		return
+	fi
+	# rpcUs holds a connection to rpcU's callback service (not fd 3, the
+	# holder's stdin: the holder must see its EOF).
+	ip netns exec rpcUs "$prog" cbhold -s 10.0.0.2 -p "$port" <"$W/hc" \
+		>"$W/hc.out" 2>&1 3>&- &
+	hold_pids+=($!)
+	exec 4>"$W/hc"
+	if ! wait_for 20 grep -q '^ready' "$W/hc.out"; then
+		cfail "callback holder not ready: $(cat "$W/hc.out")"
+		return
+	fi
+	base0=$(orphans)
+	ip -n rpcUs link set rpcU1 down || cfail "rpcU1 down"
+	ip netns del rpcU || cfail "ip netns del rpcU"
+	exec 3>&-
+	wait "$hp" || cfail "holder exited $?: $(cat "$W/hu.out")"
+	gone() { ! ip -n rpcUs link show rpcU1 >/dev/null 2>&1; }
+	end=$((SECONDS + 60))
+	while [ $SECONDS -lt $end ]; do
+		o=$(orphans)
+		if gone; then
+			[ "$o" -gt "$base0" ] || break
+			gone_first=1
+		fi
+		nap
+	done
+	echo "tcp_orphan: orphans $base0 before the close, $o after $((SECONDS + 60 - end)) s; rpcU $(gone && echo gone || echo alive)"
+	[ "$gone_first" = 0 ] ||
+		cfail "rpcU was torn down while orphaned sockets of it lived"
+	[ "$o" -le "$base0" ] ||
+		cfail "orphaned sockets left 60 s after the close: $o, $base0 before"
+	gone || cfail "rpcU still alive 60 s after its sockets closed"
+	exec 4>&-
+	stop_pids "${hold_pids[@]}"
+	hold_pids=()
+}
+
 # C cases: rpcns_test CASE in rpcA.
 run_c() {
 	run_case "$1" timeout 60 ip netns exec rpcA "$prog" "$1" -p "$BASE" \
@@ -386,6 +475,10 @@ for m in dropfirst badxid short badverf hugerec garbage denied closeeach silent 
 	start_server rpcAs -4 -p $((BASE + i)) -t A -H $m
 	i=$((i + 1))
 done
+# BASE+11: nothing listens.
+start_server rpcAs -4 -p $((BASE + 12)) -t A -H runt
+start_server rpcAs -4 -p $((BASE + 13)) -t A -H frag1
+start_server rpcAs -4 -p $((BASE + 14)) -t A -H half
 # rpcBs: tag B at BASE unregistered, registered at BASE+20.
 start_server rpcBs -4 -p "$BASE" -t B
 start_server rpcBs -6 -p "$BASE" -t B
@@ -401,11 +494,14 @@ run_sh rpcbind
 run_sh rpcbind_tcp
 run_sh linklocal
 run_sh isolation
-for c in hostile retrans scm setns reconnect uts badinput callback perm; do
+for c in hostile retrans scm setns reconnect uts badinput callback peers \
+	signal perm; do
 	run_c $c
 done
+run_sh cbidle
 run_sh proc
 run_sh netns_gone
+run_sh tcp_orphan
 
 # No client left anywhere, and no fd of ours open.
 l=$(all_transports rpcA rpcAs rpcB rpcBs)

@@ -21,6 +21,7 @@
 
 struct pending {
 	bool used;
+	bool raw;		/* the rest of a record: bytes as they are */
 	double due;
 	struct peer peer;
 	__u8 *buf;
@@ -79,6 +80,34 @@ bool read_full(int fd, void *p, size_t n)
 	return sock_all(fd, p, n, false);
 }
 
+/* frag1: one fragment per byte, the whole record in one write. */
+static void send_record_frag1(const struct peer *pe, const __u8 *p, size_t n)
+{
+	__u32 mark = htonl(1);
+	__u8 *b, *q;
+	size_t i;
+
+	b = malloc(5 * n + 4);
+	if (!b)
+		errx(1, "out of memory");
+	for (i = 0, q = b; i < n; i++, q += 5) {
+		if (i == n - 1)
+			mark = htonl(0x80000001u);
+		memcpy(q, &mark, 4);
+		q[4] = p[i];
+	}
+	if (!n) {
+		mark = htonl(0x80000000u);
+		memcpy(q, &mark, 4);
+		q += 4;
+	}
+	if (!write_all(conns[pe->conn].fd, b, q - b)) {
+		warnx("tcp send: %m");
+		close_conn(pe->conn);
+	}
+	free(b);
+}
+
 /* One TCP record, in one fragment or (frag mode) in many. */
 static void send_record(const struct peer *pe, const __u8 *p, size_t n)
 {
@@ -87,6 +116,8 @@ static void send_record(const struct peer *pe, const __u8 *p, size_t n)
 	__u32 mark;
 	__u8 *b;
 
+	if (mode == M_FRAG1)
+		return send_record_frag1(pe, p, n);
 	if (mode == M_FRAG && chunk > FRAGSZ)
 		chunk = FRAGSZ;
 	b = malloc(chunk + 4);
@@ -111,9 +142,32 @@ static void send_record(const struct peer *pe, const __u8 *p, size_t n)
 	free(b);
 }
 
+/* runt: what comes before each UDP reply; none of it is a reply. */
+static void send_runts(const struct peer *pe, const __u8 *reply)
+{
+	static __u8 junk[60000];
+	size_t sizes[] = { 0, 3, 4, 7, sizeof(junk) };
+	__u32 x;
+	size_t i;
+
+	memcpy(&x, reply, 4);
+	x = htonl(ntohl(x) + 1);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		/* 4 and 7 bytes: the call's xid; 60000: the next xid's */
+		memcpy(junk, reply, 4);
+		if (sizes[i] == sizeof(junk))
+			memcpy(junk, &x, 4);
+		if (sendto(udp_fd, junk, sizes[i], 0,
+			   (const struct sockaddr *)&pe->addr, pe->alen) < 0)
+			warnx("udp send: %m");
+	}
+}
+
 void send_reply(const struct peer *pe, const __u8 *p, size_t n)
 {
 	if (!pe->tcp) {
+		if (mode == M_RUNT && n >= 4)
+			send_runts(pe, p);
 		if (sendto(udp_fd, p, n, 0, (const struct sockaddr *)&pe->addr,
 			   pe->alen) < 0)
 			warnx("udp send: %m");
@@ -124,13 +178,29 @@ void send_reply(const struct peer *pe, const __u8 *p, size_t n)
 	send_record(pe, p, n);
 }
 
+static void defer_at(const struct peer *pe, struct wbuf *w, double due,
+		     bool raw);
+static int half_pending(const struct peer *pe);
+
 /* A reply, bent by the mode. */
 void deliver(const struct peer *pe, const struct req *q, struct wbuf *w)
 {
 	struct wbuf o = { 0 };
 	__u32 mark;
+	int k;
 
 	switch (mode) {
+	case M_HALF:
+		/* Records are never interleaved: after a half one's rest. */
+		k = pe->tcp ? half_pending(pe) : -1;
+		if (k < 0)
+			break;
+		w_reserve(&o, w->len);
+		memcpy(o.b, w->b, w->len);
+		o.len = w->len;
+		defer_at(pe, &o, pend[k].due + 0.001, false);
+		free(o.b);
+		return;
 	case M_BADXID:
 		/* The same reply, for the next xid, first. */
 		w_reserve(&o, w->len);
@@ -158,7 +228,9 @@ void deliver(const struct peer *pe, const struct req *q, struct wbuf *w)
 		close_conn(pe->conn);
 }
 
-void defer(const struct peer *pe, struct wbuf *w, __u32 ms)
+/* Send @w (taken over) at time @due; @raw: bytes as they are. */
+static void defer_at(const struct peer *pe, struct wbuf *w, double due,
+		     bool raw)
 {
 	int i;
 
@@ -166,7 +238,8 @@ void defer(const struct peer *pe, struct wbuf *w, __u32 ms)
 		if (pend[i].used)
 			continue;
 		pend[i].used = true;
-		pend[i].due = now_mono() + ms / 1000.0;
+		pend[i].raw = raw;
+		pend[i].due = due;
 		pend[i].peer = *pe;
 		pend[i].buf = w->b;
 		pend[i].len = w->len;
@@ -174,6 +247,42 @@ void defer(const struct peer *pe, struct wbuf *w, __u32 ms)
 		return;
 	}
 	warnx("too many sleeping calls, dropping one");
+}
+
+void defer(const struct peer *pe, struct wbuf *w, __u32 ms)
+{
+	defer_at(pe, w, now_mono() + ms / 1000.0, false);
+}
+
+/* half: a TCP record's marker and first half now, the rest @ms later. */
+void defer_half(const struct peer *pe, struct wbuf *w, __u32 ms)
+{
+	__u32 mark = htonl(0x80000000u | (__u32)w->len);
+	size_t h = w->len / 2;
+	int fd = conns[pe->conn].fd;
+
+	if (!conn_ok(pe))
+		return;
+	if (!write_all(fd, &mark, 4) || !write_all(fd, w->b, h)) {
+		warnx("tcp send: %m");
+		close_conn(pe->conn);
+		return;
+	}
+	memmove(w->b, w->b + h, w->len - h);
+	w->len -= h;
+	defer_at(pe, w, now_mono() + ms / 1000.0, true);
+}
+
+/* half: the slot of the rest of a record still to come on @pe's, or -1. */
+static int half_pending(const struct peer *pe)
+{
+	int i;
+
+	for (i = 0; i < MAXPEND; i++)
+		if (pend[i].used && pend[i].raw && pend[i].peer.conn == pe->conn &&
+		    pend[i].peer.gen == pe->gen)
+			return i;
+	return -1;
 }
 
 /* Sleeping replies that are due. Returns the poll timeout to the next. */
@@ -187,6 +296,14 @@ int run_pending(void)
 
 		if (!pd->used)
 			continue;
+		if (pd->due <= t && pd->raw) {
+			if (conn_ok(&pd->peer) &&
+			    !write_all(conns[pd->peer.conn].fd, pd->buf, pd->len))
+				close_conn(pd->peer.conn);
+			free(pd->buf);
+			pd->used = false;
+			continue;
+		}
 		if (pd->due <= t) {
 			struct wbuf w = { pd->buf, pd->len, pd->len };
 			struct req q = { 0 };

@@ -54,6 +54,14 @@
  *     silent     never reply
  *     frag       TCP: replies in fragments of at most 100 bytes, each
  *                written separately
+ *     runt       UDP: before each reply, datagrams no reply can be: an
+ *                empty one, 3 bytes, the xid alone (4 bytes), the xid and
+ *                3 bytes (7), then 60000 bytes for the next xid; TCP:
+ *                normal replies
+ *     frag1      TCP: replies in fragments of 1 byte, all written at once
+ *     half       TCP: SLEEP sends its record's marker and the first half
+ *                of the reply at once, the rest when it is due; UDP and
+ *                other procedures: normal replies
  *
  * Once both sockets are bound it prints "port N" on stdout; nothing else
  * goes to stdout, errors go to stderr.  It runs until killed.
@@ -76,7 +84,8 @@
 
 static const char * const mode_names[] = {
 	"none", "dropfirst", "badxid", "short", "badverf", "hugerec",
-	"garbage", "denied", "closeeach", "silent", "frag",
+	"garbage", "denied", "closeeach", "silent", "frag", "runt", "frag1",
+	"half",
 };
 
 enum mode mode;
@@ -146,7 +155,7 @@ static void bad_usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [-4|-6] [-a ADDR] [-p PORT] [-t TAG] [-r] [-H MODE]\n"
 		"MODE: dropfirst badxid short badverf hugerec garbage denied closeeach\n"
-		"      silent frag\n", prog);
+		"      silent frag runt frag1 half\n", prog);
 	exit(2);
 }
 

@@ -217,7 +217,10 @@ void handle(const struct peer *pe, const __u8 *msg, size_t len)
 			if (v > 60000)
 				v = 60000;
 			accepted(&w, q.xid, SUCCESS);
-			defer(pe, &w, v);
+			if (mode == M_HALF && pe->tcp)
+				defer_half(pe, &w, v);
+			else
+				defer(pe, &w, v);
 			goto out;
 		case 5:
 			accepted(&w, q.xid, SYSTEM_ERR);

@@ -37,7 +37,8 @@
 #define MAXCONN		64
 
 enum mode { M_NONE, M_DROPFIRST, M_BADXID, M_SHORT, M_BADVERF, M_HUGEREC,
-	    M_GARBAGE, M_DENIED, M_CLOSEEACH, M_SILENT, M_FRAG };
+	    M_GARBAGE, M_DENIED, M_CLOSEEACH, M_SILENT, M_FRAG, M_RUNT,
+	    M_FRAG1, M_HALF };
 
 struct conn {
 	int fd;			/* -1: free */
@@ -103,6 +104,7 @@ bool read_full(int fd, void *p, size_t n);
 void send_reply(const struct peer *pe, const __u8 *p, size_t n);
 void deliver(const struct peer *pe, const struct req *q, struct wbuf *w);
 void defer(const struct peer *pe, struct wbuf *w, __u32 ms);
+void defer_half(const struct peer *pe, struct wbuf *w, __u32 ms);
 int run_pending(void);
 void feed(int i, const __u8 *p, size_t n);
 void accept_conn(void);

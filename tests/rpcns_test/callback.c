@@ -17,7 +17,7 @@
 #include "rpcns_test.h"
 
 /* A number from /proc/net/sunrpc_ns/state (the caller's netns), or -1. */
-static long state_field(const char *key)
+long state_field(const char *key)
 {
 	FILE *f = fopen("/proc/net/sunrpc_ns/state", "r");
 	size_t kl = strlen(key);
@@ -35,7 +35,7 @@ static long state_field(const char *key)
 	return v;
 }
 
-static void expect_state(const char *key, long want, const char *what)
+void expect_state(const char *key, long want, const char *what)
 {
 	long v = state_field(key);
 

@@ -4,8 +4,10 @@
  * request from stdin.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "rpcns_test.h"
@@ -41,6 +43,12 @@ void test_hold(void)
 				printf("info net_inum %u calls %llu sockets %llu\n",
 				       in.net_inum, (unsigned long long)in.calls,
 				       (unsigned long long)in.sockets);
+		} else if (!strcmp(line, "callback\n")) {
+			r = ioctl(fd, SUNRPC_NS_IOC_CALLBACK);
+			if (r < 0)
+				printf("error %s\n", ename(-errno));
+			else
+				printf("callback %d\n", r);
 		} else {
 			printf("what? %s", line);
 		}

@@ -14,6 +14,8 @@
  *   BASE+4   -H badverf     BASE+5  -H hugerec   BASE+6  -H garbage
  *   BASE+7   -H denied      BASE+8  -H closeeach (A in rpcAs, B in rpcBs)
  *   BASE+9   -H silent      BASE+10 -H frag      BASE+11 nothing listens
+ *   BASE+12  -H runt        BASE+13 -H frag1     BASE+14 -H half
+ *   10.0.0.99 (ADDR_NOBODY): no host, connects to it wait for ARP
  *   BASE+20  in rpcBs only: tag B, registered with rpcBs's rpcbind (so a
  *            rpcbind lookup made in B finds BASE+20, one made in A BASE)
  *
@@ -39,11 +41,28 @@
  *   perm       who may create and start the callback service (uid 65534,
  *              an unowned and an owning user namespace's root), reserved
  *              source ports, the per-user cap, the clients file's view
+ *   peers      hostile peers: UDP runts (empty, 3, 4, 7 bytes) and an
+ *              oversized datagram for another xid are dropped while the
+ *              call waits; EMSGSIZE gives the size the result needs (UDP
+ *              and TCP); a 64 KiB reply in 1-byte TCP fragments is read
+ *              in bounded time
+ *   cbidle     an idle connection to the callback service, held while the
+ *              last client using the service closes: the close is prompt
+ *              and the connection is shut down
+ *   signal     a signal (no SA_RESTART) during a TCP call whose reply is
+ *              half sent gives EINTR and the next call works at once (the
+ *              stream is not left mid-record); one during a connect gives
+ *              EINTR, not a retry
  *   hold       (for sunrpc_rpc.sh) make a client of ADDR:BASE over -t
  *              (default udp), WHOAMI once, setns into -x NETNS if given,
  *              print "ready NET_INUM WHOAMI", then per stdin line
  *              "whoami" print "whoami STRING" or "error ENAME", "info"
- *              print "info net_inum N calls N sockets N"; exit at EOF
+ *              print "info net_inum N calls N sockets N", "callback"
+ *              print "callback PORT" (SUNRPC_NS_IOC_CALLBACK) or "error
+ *              ENAME"; exit at EOF
+ *   cbhold     (for sunrpc_rpc.sh) connect to the callback service at
+ *              ADDR:BASE (-s, -p), make one NULL call on the connection,
+ *              print "ready", hold the connection until stdin's EOF
  *
  * Each case is in the file of its name.  Each prints "FAIL: ..." lines for
  * what went wrong and exits non-zero if anything did.
@@ -72,6 +91,9 @@ int main(int argc, char **argv)
 		{ "reconnect", test_reconnect }, { "uts", test_uts },
 		{ "badinput", test_badinput }, { "callback", test_callback },
 		{ "hold", test_hold }, { "perm", test_perm },
+		{ "hold", test_hold }, { "peers", test_peers },
+		{ "cbidle", test_cbidle }, { "cbhold", test_cbhold },
+		{ "signal", test_signal },
 	};
 	const struct test_case *c = NULL;
 	int opt;
@@ -110,12 +132,13 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		goto usage;
 	c->fn();
-	if (!strcmp(c->name, "hold"))
+	if (!strcmp(c->name, "hold") || !strcmp(c->name, "cbhold"))
 		return failures ? 1 : 0;
 	return case_verdict(c->name);
 usage:
 	fprintf(stderr,
-		"usage: %s hostile|retrans|scm|setns|reconnect|uts|badinput|callback|hold\n"
+		"usage: %s hostile|retrans|scm|setns|reconnect|uts|badinput|callback|\n"
+		"       peers|cbidle|signal|perm|hold|cbhold\n"
 		"       [-s ADDR] [-S ADDR6] [-p BASE] [-b NETNS_B] [-t udp|tcp] [-x NETNS]\n",
 		argv[0]);
 	return 2;

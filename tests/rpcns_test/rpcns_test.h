@@ -27,7 +27,10 @@
 /* The servers' ports, as offsets from base: see main.c. */
 enum { O_NORMAL, O_DROPFIRST, O_BADXID, O_SHORT, O_BADVERF, O_HUGEREC,
 	O_GARBAGE, O_DENIED, O_CLOSEEACH, O_SILENT, O_FRAG, O_REFUSED,
-	O_REG_B = 20 };
+	O_RUNT, O_FRAG1, O_HALF, O_REG_B = 20 };
+
+/* On the servers' subnet, and nobody there: connects wait for ARP. */
+#define ADDR_NOBODY	"10.0.0.99"
 
 /* The command line's options (main.c). */
 extern const char *addr4;
@@ -75,7 +78,11 @@ void reap(pid_t pid, const char *what);
 unsigned char *echo_arg(__u32 n, __u32 *len);
 void expect_echo(int fd, __u32 n, const char *what);
 
-/* The cases, each in the file of its name. */
+/* callback.c: /proc/net/sunrpc_ns/state of the caller's netns */
+long state_field(const char *key);
+void expect_state(const char *key, long want, const char *what);
+
+/* The cases, each in the file of its name (cbhold: in cbidle.c). */
 void test_hostile(void);
 void test_retrans(void);
 void test_scm(void);
@@ -86,5 +93,9 @@ void test_badinput(void);
 void test_callback(void);
 void test_hold(void);
 void test_perm(void);
+void test_peers(void);
+void test_cbidle(void);
+void test_cbhold(void);
+void test_signal(void);
 
 #endif /* RPCNS_TEST_H */

@@ -79,7 +79,9 @@ struct sunrpc_ns_call {
 				 */
 	__u64 args;		/* user pointer: the XDR-encoded arguments */
 	__u64 res;		/* user pointer: room for the XDR result */
-	__u32 res_len;		/* in: room at res; out: the result's length */
+	__u32 res_len;		/* in: room at res; out: the result's length,
+				 * also on EMSGSIZE (the room it needs)
+				 */
 	__u32 pad;		/* must be 0 */
 };
 
@@ -89,8 +91,11 @@ struct sunrpc_ns_call {
  * PROG_MISMATCH), EPFNOSUPPORT (PROG_UNAVAIL), EOPNOTSUPP (PROC_UNAVAIL),
  * EINVAL (GARBAGE_ARGS), EREMOTEIO (SYSTEM_ERR), EBADMSG (a malformed
  * reply: short, bad verifier, bad lengths), EMSGSIZE (the result does not
- * fit res_len, or a record is larger than SUNRPC_NS_MAX_RES).  Replies with
- * a wrong xid are dropped and counted, never returned.
+ * fit res_len: res_len is set to the result's length, call again with that
+ * much room; or a TCP record is larger than SUNRPC_NS_MAX_RES: res_len is
+ * set to 0).  Replies with a wrong xid, and UDP datagrams shorter than
+ * 8 bytes (no xid and message type), are dropped and counted in
+ * bad_replies, never returned: the call goes on waiting for its reply.
  */
 
 /* SUNRPC_NS_IOC_INFO */
