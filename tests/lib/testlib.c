@@ -177,6 +177,24 @@ void child_exit(void)
 	_exit(failures ? 1 : 0);
 }
 
+/* All @n bytes at @buf sent (@out) on or received from @fd, or false. */
+bool sock_all(int fd, void *buf, size_t n, bool out)
+{
+	char *b = buf;
+	ssize_t k;
+
+	while (n) {
+		k = out ? send(fd, b, n, MSG_NOSIGNAL) : recv(fd, b, n, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		b += k;
+		n -= k;
+	}
+	return true;
+}
+
 /* Pass @fd over the unix socket @sock with the word @data; 0 or -1. */
 int send_fd(int sock, int fd, unsigned long data)
 {

@@ -8,6 +8,7 @@
 #ifndef NSMODS_TESTLIB_H
 #define NSMODS_TESTLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -38,6 +39,7 @@ pid_t fork_flushed(void);
 int wait_child(pid_t pid);
 void child_exit(void);
 
+bool sock_all(int fd, void *buf, size_t n, bool out);
 int send_fd(int sock, int fd, unsigned long data);
 int recv_fd(int sock, unsigned long *data);
 

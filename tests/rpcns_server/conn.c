@@ -52,27 +52,10 @@ static bool conn_ok(const struct peer *pe)
 	return conns[pe->conn].fd >= 0 && conns[pe->conn].gen == pe->gen;
 }
 
-/* All @n bytes at @p sent (@out) on or received from @fd, or false. */
-static bool sock_all(int fd, __u8 *b, size_t n, bool out)
-{
-	ssize_t k;
-
-	while (n) {
-		k = out ? send(fd, b, n, MSG_NOSIGNAL) : recv(fd, b, n, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		b += k;
-		n -= k;
-	}
-	return true;
-}
-
 bool write_all(int fd, const void *p, size_t n)
 {
 	/* Only read from: send(2) takes it as const. */
-	return sock_all(fd, (__u8 *)p, n, true);
+	return sock_all(fd, (void *)p, n, true);
 }
 
 bool read_full(int fd, void *p, size_t n)

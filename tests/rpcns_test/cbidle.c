@@ -19,23 +19,6 @@
 #define CB_PROG		0x20000098u
 #define CB_XID		0x63627331u
 
-/* All @n bytes, sent (@out) or received, or false. */
-static int sock_all(int fd, unsigned char *b, size_t n, int out)
-{
-	ssize_t k;
-
-	while (n) {
-		k = out ? send(fd, b, n, MSG_NOSIGNAL) : recv(fd, b, n, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return 0;
-		b += k;
-		n -= k;
-	}
-	return 1;
-}
-
 static void put32(unsigned char *p, __u32 v)
 {
 	v = htonl(v);
@@ -92,13 +75,13 @@ static int cb_connect(const char *addr, int port, const char *what)
 	put32(msg, 0x80000000u | sizeof(call));
 	for (i = 0; i < ARRAY_SIZE(call); i++)
 		put32(msg + 4 + 4 * i, call[i]);
-	if (!sock_all(fd, msg, sizeof(msg), 1) || !sock_all(fd, rep, 4, 0)) {
+	if (!sock_all(fd, msg, sizeof(msg), true) || !sock_all(fd, rep, 4, false)) {
 		fail("%s: NULL call: %m", what);
 		goto out;
 	}
 	len = get32(rep) & 0x7fffffffu;
 	/* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS */
-	if (len != 24 || !sock_all(fd, rep, len, 0) || get32(rep) != CB_XID ||
+	if (len != 24 || !sock_all(fd, rep, len, false) || get32(rep) != CB_XID ||
 	    get32(rep + 4) != 1 || get32(rep + 8) || get32(rep + 20)) {
 		fail("%s: NULL call: bad reply (record of %u bytes)", what, len);
 		goto out;
