@@ -15,7 +15,8 @@
 # test.sh --only MOD (make test ONLY=MOD; MOD one of sunrpc_ns, pipefs,
 # mqueue_ns, nsfs) is the one-module loop: the build, the static checks on
 # MOD's files, MOD's KUnit suites on UML and in the guest, and the in-VM
-# tests whose "# nsmods-modules:" line names MOD, in one guest.
+# tests whose "# nsmods-modules:" line names MOD (in two guests when
+# there are several).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -90,9 +91,13 @@ step "x86_64 debug guest (qemu TCG)"
 # Rebuild the modules: checks.sh left W=1/C=2 builds behind.
 "$NSMODS_ROOT/scripts/build-modules.sh" "$kdir" >/dev/null
 vmout=$run/vm
-# The whole suite in two guests sharing the jobs; one module's in one.
+# Two guests share the jobs (both cores); one module's loop with a single
+# in-VM test needs only one.
 guests=2
-[ -z "$only" ] || guests=1
+if [ -n "$only" ] && [ "$(grep -l -E "^# nsmods-modules:.* $only( |\$)" \
+	"$NSMODS_ROOT"/tests/*.sh | wc -l)" -le 1 ]; then
+	guests=1
+fi
 NSMODS_GUESTS=$guests "$NSMODS_ROOT/scripts/vm.sh" test "$vmout"
 vm_ok=1
 for g in $(seq 1 "$guests"); do
