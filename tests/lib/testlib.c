@@ -123,8 +123,10 @@ int keep_caps(unsigned long long keep)
 	struct __user_cap_data_struct d[2];
 
 	memset(d, 0, sizeof(d));
-	d[0].effective = d[0].permitted = (__u32)keep;
-	d[1].effective = d[1].permitted = (__u32)(keep >> 32);
+	d[0].effective = (__u32)keep;
+	d[0].permitted = d[0].effective;
+	d[1].effective = (__u32)(keep >> 32);
+	d[1].permitted = d[1].effective;
 	if (syscall(SYS_capset, &h, d)) {
 		fail("capset 0x%llx: %m", keep);
 		return -1;

@@ -124,7 +124,8 @@ void test_peers(void)
 		expect_echo(fd, SUNRPC_NS_MAX_ARGS - 4, "frag1 tcp");
 		t = now_mono() - t;
 		printf("peers: a 64 KiB reply in 1-byte fragments: %.2f s\n", t);
-		CHECK(t < FRAG1_MAX_S, "frag1 tcp: 64 KiB in 1-byte fragments took %.2f s, want < %.0f",
+		CHECK(t < FRAG1_MAX_S,
+		      "frag1 tcp: 64 KiB in 1-byte fragments took %.2f s, want < %.0f",
 		      t, FRAG1_MAX_S);
 		expect_tag(fd, "A", "frag1 tcp: after it");
 		close(fd);

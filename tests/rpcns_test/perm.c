@@ -29,8 +29,10 @@
 #include "rpcns_test.h"
 
 #define P_PEER		8
-#define CAPS_NET	(1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_BIND_SERVICE)
 #define MAXPARAM	"/sys/module/nsmods_sunrpc_ns/parameters/max_clients_per_user"
+
+static const unsigned long long caps_net =
+	1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_BIND_SERVICE;
 
 /* An fd or port (a number) or -errno, for a FAIL line. */
 static const char *rname(int r)
@@ -88,7 +90,7 @@ static void expect_denied(int held, const char *who)
 	fill_create(&h.create, &(struct copts){ .port = O_NORMAL });
 	memset(h.create.addr, 0, sizeof(h.create.addr));
 	h.create.family = 0;
-	strcpy(h.host, "nosuchhost");
+	snprintf(h.host, sizeof(h.host), "nosuchhost");
 	h.resolve_ms = 100;
 	r = ioctl(dev_fd(), SUNRPC_NS_IOC_CREATE_HOST, &h);
 	r = r < 0 ? -errno : r;
@@ -192,13 +194,13 @@ static void per_user_cap(void)
 	for (i = 0; i < 3; i++)
 		fd[i] = create(&o);
 	CHECK(fd[0] >= 0 && fd[1] >= 0 && fd[2] == -EMFILE,
-	      "cap: creates %s %s %s, want ok ok EMFILE", rname(fd[0]),
+	      "cap: creates %s %s %s, want two fds then EMFILE", rname(fd[0]),
 	      rname(fd[1]), rname(fd[2]));
 	/* Another uid, with CAP_NET_ADMIN, has its own count. */
 	pid = fork_flushed();
 	if (pid == 0) {
 		failures = 0;
-		if (become_user(4321, 4321, 0, NULL, CAPS_NET))
+		if (become_user(4321, 4321, 0, NULL, caps_net))
 			child_exit();
 		r = create(&o);
 		CHECK(r >= 0, "cap: uid 4321's first client: %s", ename(r));
@@ -284,7 +286,7 @@ void test_perm(void)
 	pid = fork_flushed();
 	if (pid == 0) {
 		failures = 0;
-		if (become_user(4321, 4321, 0, NULL, CAPS_NET))
+		if (become_user(4321, 4321, 0, NULL, caps_net))
 			child_exit();
 		mine = client("uid 4321", &tcp);
 		if (keep_caps(0))
