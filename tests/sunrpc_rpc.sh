@@ -375,6 +375,72 @@ case_cbidle() {
 	[ -z "$l" ] || cfail "the callback service slept in atomic context: $l"
 }
 
+# The callback service registers with its netns's rpcbind when asked
+# (SUNRPC_NS_CB_RPCBIND): rpcA gets a real rpcbind of its own; a holder
+# in rpcA asks, rpcinfo sees the program (portmap view and rpcbind v4,
+# tcp and tcp6) and reaches the service through it, rpcB's rpcbind does
+# not have it; a second client using the service without asking keeps it
+# registered; when the last client closes the registration is gone.
+CBPROG=536871064	# 0x20000098, SUNRPC_NS_CB_PROG
+case_cbrpcbind() {
+	local port out hr=() i
+	start_rpcbind rpcA
+	start_rpcbind rpcB
+	for i in 1 2; do
+		mkfifo "$W/hr$i"
+		nsenter --net=/run/netns/rpcA "$prog" hold -p "$BASE" -t tcp \
+			<"$W/hr$i" >"$W/hr$i.out" 2>&1 &
+		hold_pids+=($!)
+		hr+=($!)
+	done
+	exec 3>"$W/hr1" 4>"$W/hr2"
+	if ! wait_for 20 grep -q '^ready' "$W/hr1.out" ||
+	   ! wait_for 20 grep -q '^ready' "$W/hr2.out"; then
+		cfail "holders not ready: $(cat "$W/hr1.out" "$W/hr2.out")"
+		return
+	fi
+	echo cbreg >&3
+	wait_for 20 grep -q '^callback \|^error' "$W/hr1.out"
+	port=$(sed -n 's/^callback //p' "$W/hr1.out")
+	if [ -z "$port" ]; then
+		cfail "no registered callback port: $(cat "$W/hr1.out")"
+		return
+	fi
+	echo callback >&4
+	wait_for 20 grep -q '^callback \|^error' "$W/hr2.out"
+	grep -qx "callback $port" "$W/hr2.out" ||
+		cfail "second client: not port $port: $(cat "$W/hr2.out")"
+	out=$(ip netns exec rpcA rpcinfo -p 127.0.0.1 2>&1)
+	echo "rpcinfo -p in rpcA:"
+	sed 's/^/    /' <<<"$out"
+	grep -qE "^ *$CBPROG +1 +tcp +$port " <<<"$out" ||
+		cfail "rpcinfo -p in rpcA: no $CBPROG 1 tcp $port"
+	out=$(ip netns exec rpcA rpcinfo 127.0.0.1 2>&1)
+	grep -qE "^ *$CBPROG +1 +tcp6 +::\.$((port >> 8))\.$((port & 255)) " <<<"$out" ||
+		cfail "rpcinfo in rpcA: no $CBPROG 1 tcp6: $out"
+	for t in "tcp 127.0.0.1" "tcp6 ::1"; do
+		# shellcheck disable=SC2086
+		out=$(timeout 20 ip netns exec rpcA rpcinfo -T $t "$CBPROG" 1 2>&1)
+		grep -q "ready and waiting" <<<"$out" ||
+			cfail "rpcinfo -T $t $CBPROG 1 in rpcA: $out"
+	done
+	out=$(ip netns exec rpcB rpcinfo -p 127.0.0.1 2>&1)
+	grep -qE "^ *$CBPROG " <<<"$out" && cfail "rpcB's rpcbind has rpcA's service: $out"
+	# The first client goes: the service and its registration stay.
+	exec 3>&-
+	wait "${hr[0]}" || cfail "holder 1 exited $?: $(cat "$W/hr1.out")"
+	out=$(ip netns exec rpcA rpcinfo -p 127.0.0.1 2>&1)
+	grep -qE "^ *$CBPROG +1 +tcp +$port " <<<"$out" ||
+		cfail "registration gone with the service still in use: $out"
+	# The last: UNSET.
+	exec 4>&-
+	wait "${hr[1]}" || cfail "holder 2 exited $?: $(cat "$W/hr2.out")"
+	hold_pids=()
+	unset_done() { ! ip netns exec rpcA rpcinfo 127.0.0.1 | grep -qE "^ *$CBPROG "; }
+	wait_for 10 unset_done ||
+		cfail "still registered after the service stopped: $(ip netns exec rpcA rpcinfo 127.0.0.1)"
+}
+
 # The global count of orphaned TCP sockets (/proc/net/sockstat).
 orphans() { awk '$1 == "TCP:" { print $5 }' /proc/net/sockstat; }
 
@@ -495,10 +561,11 @@ run_sh rpcbind_tcp
 run_sh linklocal
 run_sh isolation
 for c in hostile retrans scm setns reconnect uts badinput callback peers \
-	signal perm; do
+	signal perm cbmulti; do
 	run_c $c
 done
 run_sh cbidle
+run_sh cbrpcbind
 run_sh proc
 run_sh netns_gone
 run_sh tcp_orphan

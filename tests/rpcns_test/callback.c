@@ -54,6 +54,25 @@ static int cb_port(int fd, const char *what)
 	return r;
 }
 
+/**
+ * cb_flags() - SUNRPC_NS_IOC_CALLBACK_FLAGS on a client
+ * @fd: the client
+ * @flags: SUNRPC_NS_CB_*
+ * @port: set to the service's port, if not NULL
+ *
+ * Return: 0 or -errno.
+ */
+int cb_flags(int fd, __u32 flags, __u32 *port)
+{
+	struct sunrpc_ns_callback cb = { .flags = flags };
+
+	if (ioctl(fd, SUNRPC_NS_IOC_CALLBACK_FLAGS, &cb) < 0)
+		return -errno;
+	if (port)
+		*port = cb.port;
+	return 0;
+}
+
 /* The server calls back the client's host at @port: what answered, in s. */
 static void ask_callback(int fd, int port, char *s, size_t n, const char *what)
 {

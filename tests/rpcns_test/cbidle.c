@@ -33,22 +33,55 @@ static __u32 get32(const unsigned char *p)
 	return ntohl(v);
 }
 
-/*
- * A TCP connection to the callback service at @addr:@port on which one
- * NULL call was answered: the service's thread is serving it.  The fd,
- * or -1 (a FAIL).
+/**
+ * cb_null() - one NULL call to the callback service on a connection
+ * @fd: the connection (its SO_RCVTIMEO bounds the wait)
+ * @what: names it in a FAIL line
+ *
+ * Return: 0 if answered SUCCESS, -1 (a FAIL) otherwise.
  */
-static int cb_connect(const char *addr, int port, const char *what)
+int cb_null(int fd, const char *what)
 {
 	static const __u32 call[] = { CB_XID, 0, 2, CB_PROG, 1, 0, 0, 0, 0, 0 };
+	unsigned char msg[4 + sizeof(call)], rep[64];
+	__u32 len;
+	size_t i;
+
+	put32(msg, 0x80000000u | sizeof(call));
+	for (i = 0; i < ARRAY_SIZE(call); i++)
+		put32(msg + 4 + 4 * i, call[i]);
+	if (!sock_all(fd, msg, sizeof(msg), true) || !sock_all(fd, rep, 4, false)) {
+		fail("%s: NULL call: %m", what);
+		return -1;
+	}
+	len = get32(rep) & 0x7fffffffu;
+	/* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS */
+	if (len != 24 || !sock_all(fd, rep, len, false) || get32(rep) != CB_XID ||
+	    get32(rep + 4) != 1 || get32(rep + 8) || get32(rep + 20)) {
+		fail("%s: NULL call: bad reply (record of %u bytes)", what, len);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * cb_connect() - a connection to the callback service, one NULL call made
+ * @addr: its address, IPv4 or IPv6
+ * @port: its port
+ * @what: names it in a FAIL line
+ *
+ * A TCP connection to the callback service at @addr:@port on which one
+ * NULL call was answered: the service is serving it.
+ *
+ * Return: the fd, or -1 (a FAIL).
+ */
+int cb_connect(const char *addr, int port, const char *what)
+{
 	struct timeval tv = { 5, 0 };
 	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in s4 = { .sin_family = AF_INET };
 	struct sockaddr *sa = (struct sockaddr *)&s4;
 	socklen_t alen = sizeof(s4);
-	unsigned char msg[4 + sizeof(call)], rep[64];
-	__u32 len;
-	size_t i;
 	int fd;
 
 	s4.sin_port = htons(port);
@@ -72,21 +105,8 @@ static int cb_connect(const char *addr, int port, const char *what)
 		fail("%s: connect to %s port %d: %m", what, addr, port);
 		goto out;
 	}
-	put32(msg, 0x80000000u | sizeof(call));
-	for (i = 0; i < ARRAY_SIZE(call); i++)
-		put32(msg + 4 + 4 * i, call[i]);
-	if (!sock_all(fd, msg, sizeof(msg), true) || !sock_all(fd, rep, 4, false)) {
-		fail("%s: NULL call: %m", what);
-		goto out;
-	}
-	len = get32(rep) & 0x7fffffffu;
-	/* xid, REPLY, MSG_ACCEPTED, AUTH_NONE verifier, SUCCESS */
-	if (len != 24 || !sock_all(fd, rep, len, false) || get32(rep) != CB_XID ||
-	    get32(rep + 4) != 1 || get32(rep + 8) || get32(rep + 20)) {
-		fail("%s: NULL call: bad reply (record of %u bytes)", what, len);
-		goto out;
-	}
-	return fd;
+	if (!cb_null(fd, what))
+		return fd;
 out:
 	close(fd);
 	return -1;

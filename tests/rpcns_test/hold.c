@@ -17,6 +17,7 @@ void test_hold(void)
 	struct copts o = { .proto = hold_proto, .auth = SUNRPC_NS_AUTH_SYS };
 	struct sunrpc_ns_info in;
 	char s[512], line[64];
+	__u32 port;
 	int fd, r;
 
 	fd = client("hold", &o);
@@ -49,6 +50,12 @@ void test_hold(void)
 				printf("error %s\n", ename(-errno));
 			else
 				printf("callback %d\n", r);
+		} else if (!strcmp(line, "cbreg\n")) {
+			r = cb_flags(fd, SUNRPC_NS_CB_RPCBIND, &port);
+			if (r < 0)
+				printf("error %s\n", ename(r));
+			else
+				printf("callback %u\n", port);
 		} else {
 			printf("what? %s", line);
 		}

@@ -49,6 +49,12 @@
  *   cbidle     an idle connection to the callback service, held while the
  *              last client using the service closes: the close is prompt
  *              and the connection is shut down
+ *   cbmulti    the callback service serves peers at once: one trickling
+ *              calls does not starve another, callback_max_conns at once
+ *              and one more closed at once, callback_conn_lifetime ends
+ *              a busy peer, a record sent a byte at a time is dropped
+ *              5 s after the connect, the last client's close ends every
+ *              connection
  *   signal     a signal (no SA_RESTART) during a TCP call whose reply is
  *              half sent gives EINTR and the next call works at once (the
  *              stream is not left mid-record); one during a connect gives
@@ -59,7 +65,8 @@
  *              "whoami" print "whoami STRING" or "error ENAME", "info"
  *              print "info net_inum N calls N sockets N", "callback"
  *              print "callback PORT" (SUNRPC_NS_IOC_CALLBACK) or "error
- *              ENAME"; exit at EOF
+ *              ENAME", "cbreg" the same with SUNRPC_NS_IOC_CALLBACK_FLAGS
+ *              and SUNRPC_NS_CB_RPCBIND; exit at EOF
  *   cbhold     (for sunrpc_rpc.sh) connect to the callback service at
  *              ADDR:BASE (-s, -p), make one NULL call on the connection,
  *              print "ready", hold the connection until stdin's EOF
@@ -93,7 +100,7 @@ int main(int argc, char **argv)
 		{ "hold", test_hold }, { "perm", test_perm },
 		{ "hold", test_hold }, { "peers", test_peers },
 		{ "cbidle", test_cbidle }, { "cbhold", test_cbhold },
-		{ "signal", test_signal },
+		{ "signal", test_signal }, { "cbmulti", test_cbmulti },
 	};
 	const struct test_case *c = NULL;
 	int opt;
@@ -138,7 +145,7 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr,
 		"usage: %s hostile|retrans|scm|setns|reconnect|uts|badinput|callback|\n"
-		"       peers|cbidle|signal|perm|hold|cbhold\n"
+		"       peers|cbidle|cbmulti|signal|perm|hold|cbhold\n"
 		"       [-s ADDR] [-S ADDR6] [-p BASE] [-b NETNS_B] [-t udp|tcp] [-x NETNS]\n",
 		argv[0]);
 	return 2;

@@ -100,6 +100,12 @@ static void expect_denied(int held, const char *who)
 	r = r < 0 ? -errno : r;
 	CHECK(r == -EPERM, "%s: callback on a passed fd: %s, want EPERM",
 	      who, rname(r));
+	r = cb_flags(held, 0, NULL);
+	CHECK(r == -EPERM, "%s: callback with flags 0: %s, want EPERM",
+	      who, rname(r));
+	r = cb_flags(held, SUNRPC_NS_CB_RPCBIND, NULL);
+	CHECK(r == -EPERM, "%s: callback with rpcbind: %s, want EPERM",
+	      who, rname(r));
 	/* What the fd's creator could do, its holder may. */
 	expect_tag(held, "A", who);
 }
@@ -154,6 +160,11 @@ static void owner_may(void)
 	cb = ioctl(fd, SUNRPC_NS_IOC_CALLBACK);
 	if (cb <= 0)
 		return fail("owner: CALLBACK: %s", ename(cb < 0 ? -errno : 0));
+	/* It may ask for rpcbind, and gets as far as finding none. */
+	r = cb_flags(fd, SUNRPC_NS_CB_RPCBIND, NULL);
+	CHECK(r == -ECONNREFUSED,
+	      "owner: callback with rpcbind, no rpcbind there: %s, want ECONNREFUSED",
+	      rname(r));
 	snprintf(want, sizeof(want), "netns %lu", net_inum());
 	for (i = 0; i < 2; i++) {
 		int c;

@@ -81,6 +81,11 @@ void expect_echo(int fd, __u32 n, const char *what);
 /* callback.c: /proc/net/sunrpc_ns/state of the caller's netns */
 long state_field(const char *key);
 void expect_state(const char *key, long want, const char *what);
+int cb_flags(int fd, __u32 flags, __u32 *port);
+
+/* cbidle.c: a connection to the callback service, one NULL call made */
+int cb_connect(const char *addr, int port, const char *what);
+int cb_null(int fd, const char *what);
 
 /* The cases, each in the file of its name (cbhold: in cbidle.c). */
 void test_hostile(void);
@@ -97,5 +102,6 @@ void test_peers(void);
 void test_cbidle(void);
 void test_cbhold(void);
 void test_signal(void);
+void test_cbmulti(void);
 
 #endif /* RPCNS_TEST_H */

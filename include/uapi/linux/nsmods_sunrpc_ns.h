@@ -14,9 +14,9 @@
  *
  * Who may: CREATE and CREATE_HOST need CAP_NET_ADMIN over the caller's
  * netns (its owning user namespace), checked on the calling task at each
- * create; CALLBACK the same over the client's netns.  The other ioctls on
- * a client fd are for whoever holds the fd, as with a socket fd.  EPERM
- * otherwise; EMFILE when the creator's effective uid already has the
+ * create; CALLBACK and CALLBACK_FLAGS the same over the client's netns.
+ * The other ioctls on a client fd are for whoever holds the fd, as with a
+ * socket fd.  EPERM otherwise; EMFILE when the creator's effective uid already has the
  * module's max_clients_per_user clients in that netns.
  */
 #ifndef _UAPI_LINUX_NSMODS_SUNRPC_NS_H
@@ -159,6 +159,35 @@ struct sunrpc_ns_rpcb {
 #define SUNRPC_NS_CB_WHOAMI	1	/* result: string "netns <inum>" */
 
 /*
+ * The service serves up to the module's callback_max_conns connections
+ * at once (default 16; one more is accepted and closed at once); each
+ * must bring a whole record within 5 s of the last one (or of its
+ * accept), and lives at most callback_conn_lifetime seconds (default 60)
+ * whatever it sends.
+ *
+ * SUNRPC_NS_IOC_CALLBACK_FLAGS: as SUNRPC_NS_IOC_CALLBACK, with flags,
+ * the port returned in the struct.  SUNRPC_NS_CB_RPCBIND registers the
+ * service (SUNRPC_NS_CB_PROG version 1, netids tcp and, with IPv6,
+ * tcp6) with the rpcbind of the client's netns at 127.0.0.1 port 111
+ * (rpcbind v4 SET, portmap v2 SET where v4 is not served), so that
+ * servers find it (rpcinfo); the registration is removed (UNSET) when
+ * the service stops.  If the service is not registered yet and the
+ * registration fails, the ioctl fails with its errno (ECONNREFUSED: no
+ * rpcbind; EACCES: rpcbind refused the SET, e.g. one that takes SET
+ * over IP only from a reserved port, without -i) and the client does
+ * not become a user of the service.  The same rule as CALLBACK:
+ * CAP_NET_ADMIN over the client's netns.  Unknown flags or a non-zero
+ * pad: EINVAL.
+ */
+#define SUNRPC_NS_CB_RPCBIND	0x1	/* register with the netns's rpcbind */
+
+struct sunrpc_ns_callback {
+	__u32 flags;		/* SUNRPC_NS_CB_RPCBIND */
+	__u32 port;		/* out: the service's TCP port */
+	__u32 pad[2];		/* must be 0 */
+};
+
+/*
  * SUNRPC_NS_IOC_UPCALL on a client fd: a gssd-like upcall.  The kernel
  * queues "seq=<n> <data>\n" on the client's rpc_pipefs pipe
  * nfs/clnt<id>/gssd and waits for the downcall "seq=<n> <answer>\n" on the
@@ -198,7 +227,7 @@ struct sunrpc_ns_create_host {
 };
 
 /*
- * ioctl numbers: type 0xE7, numbers 0x01-0x07, all listed below.  0xE7 is
+ * ioctl numbers: type 0xE7, numbers 0x01-0x08, all listed below.  0xE7 is
  * free in the kernel's Documentation/userspace-api/ioctl/ioctl-number.rst
  * (6.12); 'R', used before, is linux/random.h's.
  */
@@ -210,5 +239,6 @@ struct sunrpc_ns_create_host {
 #define SUNRPC_NS_IOC_CALLBACK	_IO(SUNRPC_NS_IOC_MAGIC, 0x05)
 #define SUNRPC_NS_IOC_UPCALL	_IOWR(SUNRPC_NS_IOC_MAGIC, 0x06, struct sunrpc_ns_upcall)
 #define SUNRPC_NS_IOC_CREATE_HOST _IOW(SUNRPC_NS_IOC_MAGIC, 0x07, struct sunrpc_ns_create_host)
+#define SUNRPC_NS_IOC_CALLBACK_FLAGS _IOWR(SUNRPC_NS_IOC_MAGIC, 0x08, struct sunrpc_ns_callback)
 
 #endif /* _UAPI_LINUX_NSMODS_SUNRPC_NS_H */
