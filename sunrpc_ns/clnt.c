@@ -122,8 +122,9 @@ void sns_clnt_free(struct sns_clnt *clnt)
 		spin_unlock(&sn->xprt_lock);
 	}
 	sns_drop_sock(clnt);
+	/* no ioctl runs now; an rpcbind client is freed under svc_mutex */
 	if (clnt->cb_held)
-		sns_svc_put(clnt->net);
+		sns_svc_put(clnt);
 	sns_clnt_put(clnt);
 }
 

@@ -10,8 +10,9 @@
  * client's sockets will be made in (the device is 0666 so that the root
  * of a user namespace owning its netns may).  On a client fd, whoever
  * holds it: SUNRPC_NS_IOC_CALL, _INFO, _RPCB (rpcb.c), _UPCALL
- * (upcall.c); _CALLBACK (svc.c) makes a listener and needs CAP_NET_ADMIN
- * over the client's netns again.  The uapi: include/uapi/linux/nsmods_sunrpc_ns.h
+ * (upcall.c); _CALLBACK and _CALLBACK_FLAGS (svc.c) make a listener (and
+ * may register it with rpcbind) and need CAP_NET_ADMIN over the client's
+ * netns again.  The uapi: include/uapi/linux/nsmods_sunrpc_ns.h
  * (Documentation/sunrpc_ns.rst).
  */
 #include <linux/anon_inodes.h>
@@ -106,7 +107,8 @@ static int sns_may_make_sockets(struct net *net, const char *what)
 	return -EPERM;
 }
 
-static long sns_ioc_callback(struct sns_clnt *clnt)
+/* SUNRPC_NS_IOC_CALLBACK(_FLAGS): the service's port, or an errno. */
+static long sns_ioc_callback(struct sns_clnt *clnt, u32 flags)
 {
 	u16 port = 0;
 	int err;
@@ -114,18 +116,26 @@ static long sns_ioc_callback(struct sns_clnt *clnt)
 	err = sns_may_make_sockets(clnt->net, "callback");
 	if (err)
 		return err;
-	if (mutex_lock_interruptible(&clnt->lock))
-		return -EINTR;
-	if (!clnt->cb_held) {
-		err = sns_svc_get(clnt->net, &port);
-		clnt->cb_held = !err;
-	} else {
-		err = sns_svc_get(clnt->net, &port);
-		if (!err)
-			sns_svc_put(clnt->net);	/* one hold per client */
-	}
-	mutex_unlock(&clnt->lock);
+	err = sns_svc_get(clnt, flags, &port);
 	return err ?: port;
+}
+
+static long sns_ioc_callback_flags(struct sns_clnt *clnt,
+				   struct sunrpc_ns_callback __user *uarg)
+{
+	struct sunrpc_ns_callback cb;
+	long port;
+
+	if (copy_from_user(&cb, uarg, sizeof(cb)))
+		return -EFAULT;
+	if ((cb.flags & ~SUNRPC_NS_CB_RPCBIND) || cb.pad[0] || cb.pad[1]) {
+		pr_info_ratelimited("callback: bad flags %#x\n", cb.flags);
+		return -EINVAL;
+	}
+	port = sns_ioc_callback(clnt, cb.flags);
+	if (port < 0)
+		return port;
+	return put_user((u32)port, &uarg->port) ? -EFAULT : 0;
 }
 
 static long sns_clnt_ioctl(struct file *file, unsigned int cmd,
@@ -142,7 +152,9 @@ static long sns_clnt_ioctl(struct file *file, unsigned int cmd,
 	case SUNRPC_NS_IOC_RPCB:
 		return sns_ioc_rpcb(clnt, uarg);
 	case SUNRPC_NS_IOC_CALLBACK:
-		return sns_ioc_callback(clnt);
+		return sns_ioc_callback(clnt, 0);
+	case SUNRPC_NS_IOC_CALLBACK_FLAGS:
+		return sns_ioc_callback_flags(clnt, uarg);
 	case SUNRPC_NS_IOC_UPCALL:
 		return sns_ioc_upcall(clnt, uarg);
 	}

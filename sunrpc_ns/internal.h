@@ -46,7 +46,9 @@ struct sns_clnt {
 	struct mutex lock;		/* one call at a time: sock, xid */
 	struct socket *sock;		/* NULL until the next (re)connect */
 	bool connected_once;		/* (lock) */
-	bool cb_held;			/* uses the netns's callback service (lock) */
+	bool cb_held;			/* uses the netns's callback service
+					 * (sns_net.svc_mutex)
+					 */
 	u32 xid;			/* (lock) */
 	atomic64_t calls, retrans, reconnects, sockets, bad_replies;
 	/* rpc_pipefs: nfs/clnt<id>/{info,gssd} (clnt_pipefs.c, upcall.c) */
@@ -94,6 +96,7 @@ int sns_rpcb_getport(struct sns_clnt *rb, u32 prog, u32 vers, u32 family,
 int sns_rpcbind_lookup(struct sns_clnt *clnt,
 		       const struct sunrpc_ns_create *c);
 long sns_ioc_rpcb(struct sns_clnt *clnt, struct sunrpc_ns_rpcb __user *uarg);
+int sns_rpcb_register(struct net *net, u32 prog, u32 vers, u16 port, bool v6);
 
 /* dev.c */
 int sns_dev_init(void);
@@ -118,8 +121,8 @@ int sns_hcache_resolve(struct net *net, const char *name,
 		       unsigned long timeout, u32 *family, u8 *addr);
 
 /* svc.c */
-int sns_svc_get(struct net *net, u16 *port);
-void sns_svc_put(struct net *net);
+int sns_svc_get(struct sns_clnt *clnt, u32 flags, u16 *port);
+void sns_svc_put(struct sns_clnt *clnt);
 void sns_svc_net_exit(struct net *net);
 void sns_svc_show(struct seq_file *m, struct net *net);
 

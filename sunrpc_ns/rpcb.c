@@ -5,14 +5,17 @@
  * A client created with port 0 asks the server host's rpcbind, v4 GETADDR
  * then v2 GETPORT, through a short-lived client of its own netns, before
  * its fd exists.  On a client of program 100000, SUNRPC_NS_IOC_RPCB makes
- * portmap v2 GETPORT and DUMP and rpcbind v4 GETADDR queries.  Upstream's
- * model: net/sunrpc/rpcb_clnt.c (Documentation/sunrpc_ns.rst).
+ * portmap v2 GETPORT and DUMP and rpcbind v4 GETADDR queries.  The
+ * callback service registers with its netns's own rpcbind (SET and
+ * UNSET, v4 or v2) when asked.  Upstream's model: net/sunrpc/rpcb_clnt.c
+ * (Documentation/sunrpc_ns.rst).
  */
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <net/net_namespace.h>
 
 #include <uapi/linux/nsmods_sunrpc_ns.h>
 #include <nsmods/sunrpc_ns.h>
@@ -214,4 +217,143 @@ long sns_ioc_rpcb(struct sns_clnt *clnt, struct sunrpc_ns_rpcb __user *uarg)
 	if (err)
 		return err;
 	return copy_to_user(uarg, &q, sizeof(q)) ? -EFAULT : 0;
+}
+
+/* SET and UNSET: the same numbers in portmap v2 and rpcbind v4. */
+#define SNS_RPCB_SET	1
+#define SNS_RPCB_UNSET	2
+
+/* One SET or UNSET through @rb; its boolean answer in @ok. */
+static int sns_rpcb_bool(struct sns_clnt *rb, u32 proc, struct sns_buf *a,
+			 bool *ok)
+{
+	struct sns_buf r = { };
+	size_t len, off;
+	u8 *buf;
+	u32 v = 0;
+	int err;
+
+	err = sns_clnt_call(rb, proc, a->data, a->pos, 64, &buf, &len, &off);
+	if (err)
+		return err;
+	r.data = buf + off;
+	r.len = len - off;
+	err = sns_get_u32(&r, &v);
+	if (err)
+		pr_info_ratelimited("client %u: bad rpcbind reply\n", rb->id);
+	*ok = v;
+	kvfree(buf);
+	return err;
+}
+
+/*
+ * rpcbind v4: UNSET every netid of @prog/@vers, then, for @port, SET
+ * netid tcp (and tcp6 if @v6) with the wildcard address and @port, as
+ * upstream's rpcb_v4_register() does for a listener bound to any address
+ * (rpcbind answers GETADDR with the address the asker reached it at).
+ */
+static int sns_rpcb_v4(struct sns_clnt *rb, u32 prog, u32 vers, u16 port,
+		       bool v6)
+{
+	static const char * const netids[] = { "tcp", "tcp6" };
+	static const char * const any[] = { "0.0.0.0", "::" };
+	u8 argbuf[128];
+	char uaddr[32];
+	bool ok;
+	int i, n, err;
+
+	for (i = -1; i < (v6 ? 2 : 1); i++) {
+		struct sns_buf a = { .data = argbuf, .len = sizeof(argbuf) };
+
+		if (i < 0) {
+			err = sns_put_u32(&a, prog) ?: sns_put_u32(&a, vers) ?:
+			      sns_put_opaque(&a, "", 0) ?:
+			      sns_put_opaque(&a, "", 0) ?:
+			      sns_put_opaque(&a, "0", 1);
+		} else {
+			n = scnprintf(uaddr, sizeof(uaddr), "%s.%u.%u", any[i],
+				      port >> 8, port & 0xff);
+			err = sns_put_u32(&a, prog) ?: sns_put_u32(&a, vers) ?:
+			      sns_put_opaque(&a, netids[i], strlen(netids[i])) ?:
+			      sns_put_opaque(&a, uaddr, n) ?:
+			      sns_put_opaque(&a, "0", 1);
+		}
+		err = err ?: sns_rpcb_bool(rb, i < 0 ? SNS_RPCB_UNSET :
+					   SNS_RPCB_SET, &a, &ok);
+		if (err)
+			return err;
+		if (i < 0 && !port)
+			return 0;
+		if (i >= 0 && !ok)
+			return -EACCES;	/* refused, as upstream says */
+	}
+	return 0;
+}
+
+/* Portmap v2, IPv4 only: UNSET, then SET @port over TCP if not 0. */
+static int sns_rpcb_v2(struct sns_clnt *rb, u32 prog, u32 vers, u16 port)
+{
+	u8 argbuf[16];
+	bool ok;
+	int i, err;
+
+	for (i = 0; i < (port ? 2 : 1); i++) {
+		struct sns_buf a = { .data = argbuf, .len = sizeof(argbuf) };
+
+		err = sns_put_u32(&a, prog) ?: sns_put_u32(&a, vers) ?:
+		      sns_put_u32(&a, IPPROTO_TCP) ?: sns_put_u32(&a, i ? port : 0) ?:
+		      sns_rpcb_bool(rb, i ? SNS_RPCB_SET : SNS_RPCB_UNSET, &a, &ok);
+		if (err)
+			return err;
+		if (i && !ok)
+			return -EACCES;
+	}
+	return 0;
+}
+
+/**
+ * sns_rpcb_register() - register a TCP service with a netns's rpcbind
+ * @net: the netns, held by the caller; its rpcbind is asked at
+ *	127.0.0.1 port 111 over TCP
+ * @prog: the program
+ * @vers: its version
+ * @port: the service's port; 0 to unregister
+ * @v6: the service takes IPv6 too (netid tcp6 besides tcp)
+ *
+ * Unregisters @prog/@vers first (a stale registration), then registers
+ * @port: rpcbind v4, or portmap v2 (IPv4 only) where v4 is not served,
+ * as upstream's rpcb_register() and rpcb_v4_register().  Called by the
+ * service's starter (CAP_NET_ADMIN over @net) and its thread.
+ *
+ * Return: 0; EACCES if rpcbind refused; or the call's errno
+ * (ECONNREFUSED: no rpcbind).
+ */
+int sns_rpcb_register(struct net *net, u32 prog, u32 vers, u16 port, bool v6)
+{
+	struct sunrpc_ns_create rc = {
+		.family = AF_INET, .proto = IPPROTO_TCP,
+		.addr = { 127, 0, 0, 1 }, .port = SNS_RPCB_PORT,
+		.prog = SNS_RPCB_PROG, .vers = 4, .auth = SUNRPC_NS_AUTH_SYS,
+		.timeout_ms = 2000, .retries = 1,
+	};
+	struct sns_clnt *rb;
+	int err;
+
+	rb = sns_clnt_alloc(net, &rc);
+	if (IS_ERR(rb))
+		return PTR_ERR(rb);
+	err = sns_rpcb_v4(rb, prog, vers, port, v6);
+	sns_clnt_free(rb);
+	if (err == -EPROTONOSUPPORT || err == -EPFNOSUPPORT) {
+		rc.vers = 2;
+		rb = sns_clnt_alloc(net, &rc);
+		if (IS_ERR(rb))
+			return PTR_ERR(rb);
+		err = sns_rpcb_v2(rb, prog, vers, port);
+		sns_clnt_free(rb);
+	}
+	if (err)
+		pr_info_ratelimited("netns %u: rpcbind %s of program %#x: error %d\n",
+				    net->ns.inum, port ? "SET" : "UNSET", prog, err);
+	return err;
 }

@@ -11,15 +11,30 @@
  * WHOAMI, which names the netns that answered.  Upstream's model:
  * fs/nfs/callback.c,
  * fs/lockd/svc.c (lockd_up_net(), svc_create_xprt() per net).
+ *
+ * The thread serves up to callback_max_conns connections at once without
+ * ever blocking on one: every socket's wait queue has an entry that wakes
+ * it (as poll's do: it kicks the thread's own wait queue), and the
+ * thread reads what each has sent (MSG_DONTWAIT),
+ * record by record, a bounded batch per connection per pass.  A
+ * connection must bring a whole record within SNS_SVC_IDLE of its
+ * previous one (or its accept), partial bytes do not count, and lives at
+ * most callback_conn_lifetime seconds whatever it sends.  Asked to
+ * (SUNRPC_NS_CB_RPCBIND), the service registers with the netns's rpcbind
+ * and its thread unregisters it when it stops (rpcb.c).
  */
-#include <linux/delay.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/kthread.h>
+#include <linux/memcontrol.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/net.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
+#include <linux/wait.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -27,25 +42,72 @@
 #include <nsmods/sunrpc_ns.h>
 #include "internal.h"
 
-#define SNS_SVC_IDLE	(5 * HZ)	/* a silent connection is dropped */
+#define SNS_SVC_IDLE	(5 * HZ)	/* a record must be whole by then */
 #define SNS_SVC_MAXREC	65536
+#define SNS_SVC_BUDGET	64	/* reads per connection per pass */
+#define SNS_SVC_BUF_MIN	512
+
+static unsigned int callback_max_conns = 16;
+module_param(callback_max_conns, uint, 0644);
+MODULE_PARM_DESC(callback_max_conns,
+		 "connections a netns's callback service serves at once; one more is closed at once (default 16, 1 to 1024)");
+
+static unsigned int callback_conn_lifetime = 60;
+module_param(callback_conn_lifetime, uint, 0644);
+MODULE_PARM_DESC(callback_conn_lifetime,
+		 "seconds a callback connection lives at most, however busy (default 60, 1 to 86400)");
+
+struct sns_svc_conn {
+	struct list_head node;		/* on sns_svc.conns */
+	struct socket *sock;
+	struct wait_queue_entry wait;	/* on sock's wait queue: wakes the thread */
+	unsigned long deadline;		/* the next record must be whole by then */
+	unsigned long end;		/* closed then, whatever it sends */
+	u8 mark[4];			/* the fragment header being read */
+	unsigned int mark_got;
+	u32 frag_left;			/* bytes of the fragment still to come */
+	bool last;			/* it is the record's last fragment */
+	u8 *buf;			/* the record so far, kvmalloc'ed */
+	size_t room, have;
+};
 
 struct sns_svc {
 	struct net *net;		/* not counted: its users hold it */
 	struct socket *listen;
-	struct task_struct *task;
+	struct wait_queue_entry lwait;	/* on listen's wait queue */
+	struct task_struct *task;	/* the one thread; owns conns */
+	wait_queue_head_t wq;		/* the thread waits here for a kick */
+	struct mem_cgroup *memcg;	/* counted: the starter's, charged for
+					 * what peers make the thread allocate
+					 */
 	u16 port;
-	/* protects conn and stopping, across conn's (sleeping) shutdown */
-	struct mutex conn_lock;
-	struct socket *conn;		/* the connection being served */
-	bool stopping;			/* no new connection is served */
+	bool v6;			/* the listener takes IPv6 too */
+	bool registered;		/* with rpcbind (sns_net.svc_mutex) */
+	bool kicked;			/* a socket woke the thread */
+	struct list_head conns;		/* the thread's only: no lock */
+	unsigned int nconns;		/* written by the thread only */
 	atomic64_t calls;
 };
+
+/*
+ * A socket of the service has news: run the thread's loop again.  Only
+ * its wait in the loop is woken, never a sleep inside a socket call.
+ */
+static int sns_svc_wake(struct wait_queue_entry *wait, unsigned int mode,
+			int sync, void *key)
+{
+	struct sns_svc *svc = wait->private;
+
+	WRITE_ONCE(svc->kicked, true);
+	wake_up_interruptible(&svc->wq);
+	return 0;
+}
 
 static int sns_svc_reply(struct sns_svc *svc, struct socket *conn,
 			 const u8 *req, size_t len)
 {
-	struct msghdr mh = { .msg_flags = MSG_NOSIGNAL };
+	/* never blocks: a peer that does not read its replies is dropped */
+	struct msghdr mh = { .msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT };
 	u8 out[4 + 128];
 	struct sns_buf b = { .data = out + 4, .len = sizeof(out) - 4 };
 	struct sns_call_hdr h;
@@ -80,62 +142,190 @@ static int sns_svc_reply(struct sns_svc *svc, struct socket *conn,
 	iov.iov_base = out;
 	iov.iov_len = 4 + b.pos;
 	n = kernel_sendmsg(conn, &mh, &iov, 1, iov.iov_len);
-	return n < 0 ? n : 0;
+	if (n < 0)
+		return n;
+	return n == iov.iov_len ? 0 : -EAGAIN;
 }
 
-static void sns_svc_serve(struct sns_svc *svc, struct socket *conn)
+/* Up to @len bytes, never waiting: how many, 0 at EOF, -EAGAIN or an errno. */
+static int sns_svc_recv(struct socket *sock, void *buf, size_t len)
 {
-	size_t room = 512;
-	u8 *buf;
-	int n;
+	struct msghdr mh = { };
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
 
-	buf = kvmalloc(room, GFP_KERNEL);
-	if (!buf)
-		return;
-	while (!kthread_should_stop()) {
-		n = sns_read_record(conn, &buf, &room, SNS_SVC_MAXREC,
-				    jiffies + SNS_SVC_IDLE);
-		if (n < 0) {
-			if (n == -EMSGSIZE)
+	return kernel_recvmsg(sock, &mh, &iov, 1, len, MSG_DONTWAIT);
+}
+
+/*
+ * Room for @need bytes of record: the buffer at least doubles when it
+ * grows (linear copying whatever the fragments), never beyond the record
+ * limit, which the fragment headers were checked against.
+ */
+static int sns_svc_room(struct sns_svc_conn *c, size_t need)
+{
+	size_t room;
+	u8 *bigger;
+
+	if (c->buf && need <= c->room)
+		return 0;
+	room = max3(need, min_t(size_t, 2 * c->room, SNS_SVC_MAXREC),
+		    (size_t)SNS_SVC_BUF_MIN);
+	bigger = kvmalloc(room, GFP_KERNEL_ACCOUNT);
+	if (!bigger)
+		return -ENOMEM;
+	if (c->have)
+		memcpy(bigger, c->buf, c->have);
+	kvfree(c->buf);
+	c->buf = bigger;
+	c->room = room;
+	return 0;
+}
+
+/*
+ * Serve what @c has sent, without waiting for more.
+ * Return: 0 to keep it, or why to close it.
+ */
+static int sns_svc_conn_run(struct sns_svc *svc, struct sns_svc_conn *c)
+{
+	int i, n;
+
+	for (i = 0; i < SNS_SVC_BUDGET; i++) {
+		if (time_after_eq(jiffies, c->end))
+			return -ETIMEDOUT;
+		if (c->mark_got < sizeof(c->mark)) {
+			n = sns_svc_recv(c->sock, c->mark + c->mark_got,
+					 sizeof(c->mark) - c->mark_got);
+			if (n <= 0)
+				goto nothing;
+			c->mark_got += n;
+			if (c->mark_got < sizeof(c->mark))
+				continue;
+			n = sns_record_marker(get_unaligned_be32(c->mark), c->have,
+					      SNS_SVC_MAXREC, &c->frag_left,
+					      &c->last);
+			if (n) {
 				pr_info_ratelimited("callback service of netns %u: record too big\n",
 						    svc->net->ns.inum);
-			break;
+				return n;
+			}
+			n = sns_svc_room(c, c->have + c->frag_left);
+			if (n)
+				return n;
 		}
-		if (sns_svc_reply(svc, conn, buf, n))
-			break;
+		if (c->frag_left) {
+			n = sns_svc_recv(c->sock, c->buf + c->have, c->frag_left);
+			if (n <= 0)
+				goto nothing;
+			c->have += n;
+			c->frag_left -= n;
+			if (c->frag_left)
+				continue;
+		}
+		c->mark_got = 0;
+		if (!c->last)
+			continue;
+		n = sns_svc_reply(svc, c->sock, c->buf, c->have);
+		if (n)
+			return n;
+		c->have = 0;
+		c->deadline = jiffies + SNS_SVC_IDLE;
 	}
-	kvfree(buf);
+	/* Budget spent: the others' turn, then this one's again. */
+	WRITE_ONCE(svc->kicked, true);
+	return 0;
+nothing:
+	if (n == 0)
+		return -ECONNRESET;	/* the peer closed */
+	if (n != -EAGAIN)
+		return n;
+	return time_after_eq(jiffies, c->deadline) ? -ETIMEDOUT : 0;
+}
+
+static void sns_svc_conn_close(struct sns_svc *svc, struct sns_svc_conn *c)
+{
+	remove_wait_queue(sk_sleep(c->sock->sk), &c->wait);
+	list_del(&c->node);
+	WRITE_ONCE(svc->nconns, svc->nconns - 1);
+	sock_release(c->sock);
+	kvfree(c->buf);
+	kfree(c);
+}
+
+/* Take the connections waiting on the listener, within the limit. */
+static void sns_svc_accept(struct sns_svc *svc)
+{
+	unsigned int max = clamp(READ_ONCE(callback_max_conns), 1U, 1024U);
+	unsigned long life = clamp(READ_ONCE(callback_conn_lifetime), 1U,
+				   86400U) * HZ;
+	struct sns_svc_conn *c;
+	struct socket *sock;
+	int i;
+
+	for (i = 0; i < SNS_SVC_BUDGET; i++) {
+		if (kernel_accept(svc->listen, &sock, O_NONBLOCK))
+			return;
+		if (svc->nconns >= max) {
+			pr_info_ratelimited("callback service of netns %u: %u connections, one more closed\n",
+					    svc->net->ns.inum, svc->nconns);
+			sock_release(sock);
+			continue;
+		}
+		c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+		if (!c) {
+			sock_release(sock);
+			continue;
+		}
+		c->sock = sock;
+		c->deadline = jiffies + SNS_SVC_IDLE;
+		c->end = jiffies + life;
+		init_waitqueue_func_entry(&c->wait, sns_svc_wake);
+		c->wait.private = svc;
+		/* what came before this is read in this pass */
+		add_wait_queue(sk_sleep(sock->sk), &c->wait);
+		list_add_tail(&c->node, &svc->conns);
+		WRITE_ONCE(svc->nconns, svc->nconns + 1);
+	}
+	WRITE_ONCE(svc->kicked, true);	/* more may be waiting */
 }
 
 static int sns_svc_thread(void *data)
 {
 	struct sns_svc *svc = data;
-	struct socket *conn;
-	int err;
+	struct mem_cgroup *old = set_active_memcg(svc->memcg);
+	struct sns_svc_conn *c, *tmp;
+	unsigned long next;
 
+	add_wait_queue(sk_sleep(svc->listen->sk), &svc->lwait);
 	while (!kthread_should_stop()) {
-		/* The listener's 1 s timeout brings us back here. */
-		err = kernel_accept(svc->listen, &conn, 0);
-		if (err) {
-			if (err != -EAGAIN)
-				msleep(20);
-			continue;
+		/* a wake from here on makes the loop run again */
+		smp_store_mb(svc->kicked, false);
+		next = jiffies + SNS_SVC_IDLE;
+		sns_svc_accept(svc);
+		list_for_each_entry_safe(c, tmp, &svc->conns, node) {
+			if (sns_svc_conn_run(svc, c)) {
+				sns_svc_conn_close(svc, c);
+				continue;
+			}
+			if (time_before(c->deadline, next))
+				next = c->deadline;
+			if (time_before(c->end, next))
+				next = c->end;
+			cond_resched();
 		}
-		mutex_lock(&svc->conn_lock);
-		if (svc->stopping) {
-			/* accepted after the stop shut conn down */
-			mutex_unlock(&svc->conn_lock);
-			sock_release(conn);
-			continue;
-		}
-		svc->conn = conn;
-		mutex_unlock(&svc->conn_lock);
-		sns_svc_serve(svc, conn);
-		mutex_lock(&svc->conn_lock);
-		svc->conn = NULL;
-		mutex_unlock(&svc->conn_lock);
-		sock_release(conn);
+		if (time_before(jiffies, next))
+			wait_event_interruptible_timeout(svc->wq,
+							 READ_ONCE(svc->kicked) ||
+							 kthread_should_stop(),
+							 next - jiffies);
 	}
+	list_for_each_entry_safe(c, tmp, &svc->conns, node)
+		sns_svc_conn_close(svc, c);
+	remove_wait_queue(sk_sleep(svc->listen->sk), &svc->lwait);
+	/* No signal can cut this short here, whoever stopped the service. */
+	if (svc->registered)
+		sns_rpcb_register(svc->net, SUNRPC_NS_CB_PROG,
+				  SUNRPC_NS_CB_VERS, 0, svc->v6);
+	set_active_memcg(old);
 	return 0;
 }
 
@@ -169,10 +359,10 @@ static int sns_svc_listen(struct sns_svc *svc)
 		release_sock(svc->listen->sk);
 	}
 	sock_set_reuseaddr(svc->listen->sk);
-	svc->listen->sk->sk_rcvtimeo = HZ;
+	svc->v6 = ss.ss_family == AF_INET6;
 	err = kernel_bind(svc->listen, (struct sockaddr *)&ss, len);
 	if (!err)
-		err = kernel_listen(svc->listen, 16);
+		err = kernel_listen(svc->listen, 64);
 	if (!err)
 		err = kernel_getsockname(svc->listen, (struct sockaddr *)&ss);
 	if (err < 0) {
@@ -186,98 +376,122 @@ static int sns_svc_listen(struct sns_svc *svc)
 
 static struct sns_svc *sns_svc_start(struct net *net)
 {
+	struct task_struct *task;
 	struct sns_svc *svc;
 	int err;
 
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
 	svc->net = net;
-	mutex_init(&svc->conn_lock);
+	INIT_LIST_HEAD(&svc->conns);
+	init_waitqueue_head(&svc->wq);
+	init_waitqueue_func_entry(&svc->lwait, sns_svc_wake);
+	svc->lwait.private = svc;
+	svc->memcg = get_mem_cgroup_from_mm(current->mm);
 	err = sns_svc_listen(svc);
 	if (err)
 		goto out_free;
-	svc->task = kthread_run(sns_svc_thread, svc, "sunrpc_ns_cb/%u",
-				net->ns.inum);
-	if (IS_ERR(svc->task)) {
-		err = PTR_ERR(svc->task);
+	task = kthread_run(sns_svc_thread, svc, "sunrpc_ns_cb/%u",
+			   net->ns.inum);
+	if (IS_ERR(task)) {
+		err = PTR_ERR(task);
 		goto out_sock;
 	}
+	svc->task = task;
 	return svc;
 
 out_sock:
 	sock_release(svc->listen);
 out_free:
-	mutex_destroy(&svc->conn_lock);
+	mem_cgroup_put(svc->memcg);
 	kfree(svc);
 	return ERR_PTR(err);
 }
 
+/*
+ * Called with sns_net.svc_mutex held, so that a new service's SET cannot
+ * come before this one's UNSET.  The thread closes every connection,
+ * leaves the sockets' wait queues and unregisters; then nothing but
+ * us uses the listener.
+ */
 static void sns_svc_stop(struct sns_svc *svc)
 {
-	/*
-	 * Wake the thread from accept() and from a connection's recv().  The
-	 * thread releases conn only after taking conn_lock, so conn stays
-	 * valid across its shutdown, which sleeps: a mutex, not a spinlock.
-	 */
-	kernel_sock_shutdown(svc->listen, SHUT_RDWR);
-	mutex_lock(&svc->conn_lock);
-	svc->stopping = true;
-	if (svc->conn)
-		kernel_sock_shutdown(svc->conn, SHUT_RDWR);
-	mutex_unlock(&svc->conn_lock);
 	kthread_stop(svc->task);
 	sock_release(svc->listen);
-	mutex_destroy(&svc->conn_lock);
+	mem_cgroup_put(svc->memcg);
 	kfree(svc);
 }
 
 /**
- * sns_svc_get() - use the callback service of a netns, starting it
- * @net: the netns, held by the caller
+ * sns_svc_get() - make a client a user of its netns's callback service
+ * @clnt: the client, in its netns; one hold per client
+ * @flags: SUNRPC_NS_CB_RPCBIND to have the service registered
  * @port: set to the service's TCP port
  *
- * Return: 0 or an errno.
+ * Starts the service if it is the first user; registers it with the
+ * netns's rpcbind if asked and not done yet.  If that fails, the client
+ * does not become a user (and a service started for it stops).
+ *
+ * Return: 0, EINTR, or an errno of the start or the registration.
  */
-int sns_svc_get(struct net *net, u16 *port)
+int sns_svc_get(struct sns_clnt *clnt, u32 flags, u16 *port)
 {
-	struct sns_net *sn = sns_net(net);
+	struct sns_net *sn = sns_net(clnt->net);
 	struct sns_svc *svc;
 	int err = 0;
 
-	mutex_lock(&sn->svc_mutex);
-	if (!sn->svc) {
-		svc = sns_svc_start(net);
+	/* held across another's SET or stop, which may wait on rpcbind */
+	if (mutex_lock_interruptible(&sn->svc_mutex))
+		return -EINTR;
+	svc = sn->svc;
+	if (!svc) {
+		svc = sns_svc_start(clnt->net);
 		if (IS_ERR(svc)) {
 			err = PTR_ERR(svc);
 			goto out;
 		}
 		sn->svc = svc;
 	}
-	sn->svc_users++;
-	*port = sn->svc->port;
+	if ((flags & SUNRPC_NS_CB_RPCBIND) && !svc->registered) {
+		err = sns_rpcb_register(clnt->net, SUNRPC_NS_CB_PROG,
+					SUNRPC_NS_CB_VERS, svc->port, svc->v6);
+		if (err) {
+			if (!sn->svc_users) {
+				sn->svc = NULL;
+				sns_svc_stop(svc);
+			}
+			goto out;
+		}
+		svc->registered = true;
+	}
+	if (!clnt->cb_held) {
+		clnt->cb_held = true;
+		sn->svc_users++;
+	}
+	*port = svc->port;
 out:
 	mutex_unlock(&sn->svc_mutex);
 	return err;
 }
 
 /**
- * sns_svc_put() - stop using it; the last user stops it
- * @net: the netns
+ * sns_svc_put() - a client stops using the service; the last stops it
+ * @clnt: the client, which may not be a user
  */
-void sns_svc_put(struct net *net)
+void sns_svc_put(struct sns_clnt *clnt)
 {
-	struct sns_net *sn = sns_net(net);
-	struct sns_svc *svc = NULL;
+	struct sns_net *sn = sns_net(clnt->net);
 
 	mutex_lock(&sn->svc_mutex);
-	if (!WARN_ON(!sn->svc_users) && !--sn->svc_users) {
-		svc = sn->svc;
-		sn->svc = NULL;
+	if (clnt->cb_held) {
+		clnt->cb_held = false;
+		if (!WARN_ON(!sn->svc_users || !sn->svc) && !--sn->svc_users) {
+			sns_svc_stop(sn->svc);
+			sn->svc = NULL;
+		}
 	}
 	mutex_unlock(&sn->svc_mutex);
-	if (svc)
-		sns_svc_stop(svc);
 }
 
 /* Pernet exit: users hold the netns, so nothing should be running. */
@@ -286,6 +500,8 @@ void sns_svc_net_exit(struct net *net)
 	struct sns_net *sn = sns_net(net);
 
 	if (WARN_ON(sn->svc)) {
+		/* no socket can be made in a dying netns: no UNSET */
+		sn->svc->registered = false;
 		sns_svc_stop(sn->svc);
 		sn->svc = NULL;
 	}
@@ -302,5 +518,9 @@ void sns_svc_show(struct seq_file *m, struct net *net)
 	seq_printf(m, "callback_users: %u\n", sn->svc_users);
 	seq_printf(m, "callback_calls: %lld\n",
 		   sn->svc ? atomic64_read(&sn->svc->calls) : 0);
+	seq_printf(m, "callback_conns: %u\n",
+		   sn->svc ? READ_ONCE(sn->svc->nconns) : 0);
+	seq_printf(m, "callback_rpcbind: %u\n",
+		   sn->svc ? sn->svc->registered : 0);
 	mutex_unlock(&sn->svc_mutex);
 }

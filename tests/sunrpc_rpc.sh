@@ -413,10 +413,10 @@ case_cbrpcbind() {
 	out=$(ip netns exec rpcA rpcinfo -p 127.0.0.1 2>&1)
 	echo "rpcinfo -p in rpcA:"
 	sed 's/^/    /' <<<"$out"
-	grep -qE "^ *$CBPROG +1 +tcp +$port " <<<"$out" ||
+	grep -qE "^ *$CBPROG +1 +tcp +$port( |\$)" <<<"$out" ||
 		cfail "rpcinfo -p in rpcA: no $CBPROG 1 tcp $port"
 	out=$(ip netns exec rpcA rpcinfo 127.0.0.1 2>&1)
-	grep -qE "^ *$CBPROG +1 +tcp6 +::\.$((port >> 8))\.$((port & 255)) " <<<"$out" ||
+	grep -qE "^ *$CBPROG +1 +tcp6 +::\.$((port >> 8))\.$((port & 255))( |\$)" <<<"$out" ||
 		cfail "rpcinfo in rpcA: no $CBPROG 1 tcp6: $out"
 	for t in "tcp 127.0.0.1" "tcp6 ::1"; do
 		# shellcheck disable=SC2086
@@ -430,7 +430,7 @@ case_cbrpcbind() {
 	exec 3>&-
 	wait "${hr[0]}" || cfail "holder 1 exited $?: $(cat "$W/hr1.out")"
 	out=$(ip netns exec rpcA rpcinfo -p 127.0.0.1 2>&1)
-	grep -qE "^ *$CBPROG +1 +tcp +$port " <<<"$out" ||
+	grep -qE "^ *$CBPROG +1 +tcp +$port( |\$)" <<<"$out" ||
 		cfail "registration gone with the service still in use: $out"
 	# The last: UNSET.
 	exec 4>&-

@@ -27,7 +27,9 @@ struct sns_hcache;
  * @xprt_lock: protects @xprt_list and @nr_xprts
  * @xprt_list: the transports created in this namespace
  * @nr_xprts: number of entries on @xprt_list
- * @svc_mutex: protects @svc and @svc_users
+ * @svc_mutex: protects @svc, @svc_users, the clients' cb_held and the
+ *	service's registration; held while the service starts, registers
+ *	and stops
  * @svc: the callback service, while it has users
  * @svc_users: clients using @svc
  * @hcache: the namespace's host name cache (rpc_pipefs
@@ -40,7 +42,7 @@ struct sns_net {
 	spinlock_t xprt_lock;		/* protects xprt_list, nr_xprts */
 	struct list_head xprt_list;
 	unsigned int nr_xprts;
-	struct mutex svc_mutex;		/* protects svc, svc_users */
+	struct mutex svc_mutex;		/* protects svc, svc_users, cb_held */
 	struct sns_svc *svc;
 	unsigned int svc_users;
 	struct sns_hcache *hcache;
