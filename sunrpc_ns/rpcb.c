@@ -355,5 +355,8 @@ int sns_rpcb_register(struct net *net, u32 prog, u32 vers, u16 port, bool v6)
 	if (err)
 		pr_info_ratelimited("netns %u: rpcbind %s of program %#x: error %d\n",
 				    net->ns.inum, port ? "SET" : "UNSET", prog, err);
+	/* tcp may have been taken and tcp6 refused: leave nothing behind */
+	if (port && err == -EACCES)
+		sns_rpcb_register(net, prog, vers, 0, v6);
 	return err;
 }
