@@ -174,10 +174,10 @@ struct sunrpc_ns_rpcb {
  * the service stops.  If the service is not registered yet and the
  * registration fails, the ioctl fails with its errno (ECONNREFUSED: no
  * rpcbind; EACCES: rpcbind refused the SET, e.g. one that takes SET
- * over IP only from a reserved port, without -i) and the client does
- * not become a user of the service.  The same rule as CALLBACK:
- * CAP_NET_ADMIN over the client's netns.  Unknown flags or a non-zero
- * pad: EINVAL.
+ * over IP only from a reserved port, without -i), and a client that
+ * was not a user of the service does not become one.  The same rule as
+ * CALLBACK: CAP_NET_ADMIN over the client's netns.  Unknown flags or a
+ * non-zero pad: EINVAL.
  */
 #define SUNRPC_NS_CB_RPCBIND	0x1	/* register with the netns's rpcbind */
 
