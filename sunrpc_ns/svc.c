@@ -21,7 +21,7 @@
  * previous one (or its accept), partial bytes do not count, and lives at
  * most callback_conn_lifetime seconds whatever it sends.  Asked to
  * (SUNRPC_NS_CB_RPCBIND), the service registers with the netns's rpcbind
- * and its thread unregisters it when it stops (rpcb.c).
+ * and a kworker unregisters it when it stops (rpcb.c).
  */
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -35,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -73,6 +74,7 @@ struct sns_svc_conn {
 
 struct sns_svc {
 	struct net *net;		/* not counted: its users hold it */
+	struct work_struct unset;	/* the UNSET at stop, in a kworker */
 	struct socket *listen;
 	struct wait_queue_entry lwait;	/* on listen's wait queue */
 	struct task_struct *task;	/* the one thread; owns conns */
@@ -321,10 +323,6 @@ static int sns_svc_thread(void *data)
 	list_for_each_entry_safe(c, tmp, &svc->conns, node)
 		sns_svc_conn_close(svc, c);
 	remove_wait_queue(sk_sleep(svc->listen->sk), &svc->lwait);
-	/* No signal can cut this short here, whoever stopped the service. */
-	if (svc->registered)
-		sns_rpcb_register(svc->net, SUNRPC_NS_CB_PROG,
-				  SUNRPC_NS_CB_VERS, 0, svc->v6);
 	set_active_memcg(old);
 	return 0;
 }
@@ -374,6 +372,20 @@ static int sns_svc_listen(struct sns_svc *svc)
 	return 0;
 }
 
+/*
+ * The UNSET at stop runs in a kworker: no signal can cut it short there,
+ * while the task stopping the service may have a fatal one pending (a
+ * killed last client), and the service's thread, once kthread_stop() is
+ * called, has TIF_NOTIFY_SIGNAL set (its waits end with ERESTARTSYS).
+ */
+static void sns_svc_unset(struct work_struct *work)
+{
+	struct sns_svc *svc = container_of(work, struct sns_svc, unset);
+
+	sns_rpcb_register(svc->net, SUNRPC_NS_CB_PROG, SUNRPC_NS_CB_VERS, 0,
+			  svc->v6);
+}
+
 static struct sns_svc *sns_svc_start(struct net *net)
 {
 	struct task_struct *task;
@@ -386,6 +398,7 @@ static struct sns_svc *sns_svc_start(struct net *net)
 	svc->net = net;
 	INIT_LIST_HEAD(&svc->conns);
 	init_waitqueue_head(&svc->wq);
+	INIT_WORK(&svc->unset, sns_svc_unset);
 	init_waitqueue_func_entry(&svc->lwait, sns_svc_wake);
 	svc->lwait.private = svc;
 	svc->memcg = get_mem_cgroup_from_mm(current->mm);
@@ -411,13 +424,17 @@ out_free:
 
 /*
  * Called with sns_net.svc_mutex held, so that a new service's SET cannot
- * come before this one's UNSET.  The thread closes every connection,
- * leaves the sockets' wait queues and unregisters; then nothing but
- * us uses the listener.
+ * come before this one's UNSET.  The thread closes every connection and
+ * leaves the sockets' wait queues; then nothing but us uses the
+ * listener.
  */
 static void sns_svc_stop(struct sns_svc *svc)
 {
 	kthread_stop(svc->task);
+	if (svc->registered) {
+		queue_work(system_long_wq, &svc->unset);
+		flush_work(&svc->unset);
+	}
 	sock_release(svc->listen);
 	mem_cgroup_put(svc->memcg);
 	kfree(svc);
