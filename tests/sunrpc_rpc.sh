@@ -383,7 +383,13 @@ case_cbidle() {
 # registered; when the last client closes the registration is gone.
 CBPROG=536871064	# 0x20000098, SUNRPC_NS_CB_PROG
 case_cbrpcbind() {
-	local port out hr=() i
+	local port out hr=() i end
+	# On a failure: the holders go, so that no client is left behind.
+	cbr_quit() {
+		exec 3>&- 4>&-
+		stop_pids "${hold_pids[@]}"
+		hold_pids=()
+	}
 	start_rpcbind rpcA
 	start_rpcbind rpcB
 	for i in 1 2; do
@@ -397,6 +403,7 @@ case_cbrpcbind() {
 	if ! wait_for 20 grep -q '^ready' "$W/hr1.out" ||
 	   ! wait_for 20 grep -q '^ready' "$W/hr2.out"; then
 		cfail "holders not ready: $(cat "$W/hr1.out" "$W/hr2.out")"
+		cbr_quit
 		return
 	fi
 	echo cbreg >&3
@@ -404,6 +411,7 @@ case_cbrpcbind() {
 	port=$(sed -n 's/^callback //p' "$W/hr1.out")
 	if [ -z "$port" ]; then
 		cfail "no registered callback port: $(cat "$W/hr1.out")"
+		cbr_quit
 		return
 	fi
 	echo callback >&4
@@ -437,7 +445,12 @@ case_cbrpcbind() {
 	wait "${hr[1]}" || cfail "holder 2 exited $?: $(cat "$W/hr2.out")"
 	hold_pids=()
 	unset_done() { ! ip netns exec rpcA rpcinfo 127.0.0.1 | grep -qE "^ *$CBPROG "; }
-	wait_for 10 unset_done ||
+	# By time, not tries: an rpcinfo takes a second or more in the guest.
+	end=$((SECONDS + 20))
+	while ! unset_done && [ $SECONDS -lt $end ]; do
+		nap
+	done
+	unset_done ||
 		cfail "still registered after the service stopped: $(ip netns exec rpcA rpcinfo 127.0.0.1)"
 }
 
