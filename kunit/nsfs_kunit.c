@@ -492,6 +492,45 @@ static void nsfs_real_namespaces(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, nsfs_rec_find(user));
 }
 
+/*
+ * The mount exists while inodes of ours do: one pin per inode, none left
+ * when the last dentry dies.  Its superblock's type has the module as its
+ * owner (NULL built in), and holds a reference on it.
+ */
+static void nsfs_mount_pins(struct kunit *test)
+{
+	struct kns *k1 = kns_new(test), *k2 = kns_new(test);
+	struct file_system_type *type;
+	struct path a, b, c;
+
+	KUNIT_EXPECT_EQ(test, stats().pins, 0);
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k1), &a), 0);
+	KUNIT_EXPECT_EQ(test, stats().pins, 1);
+	type = a.mnt->mnt_sb->s_type;
+	if (type->owner) {
+		KUNIT_EXPECT_STREQ(test, type->owner->name, "nsmods_nsfs");
+#ifdef CONFIG_MODULE_UNLOAD
+		KUNIT_EXPECT_GT(test, module_refcount(type->owner), 0);
+#endif
+	}
+
+	/* The fast path: same inode, no new pin. */
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k1), &b), 0);
+	KUNIT_EXPECT_EQ(test, stats().pins, 1);
+	/* Another namespace: its own inode, its own pin, the same mount. */
+	KUNIT_ASSERT_EQ(test, nsfs_get_path(kns_ref(k2), &c), 0);
+	KUNIT_EXPECT_EQ(test, stats().pins, 2);
+	KUNIT_EXPECT_PTR_EQ(test, a.mnt, c.mnt);
+
+	path_put(&a);
+	KUNIT_EXPECT_EQ(test, stats().pins, 2);
+	path_put(&b);
+	KUNIT_EXPECT_EQ(test, stats().pins, 1);
+	path_put(&c);
+	KUNIT_EXPECT_EQ(test, stats().pins, 0);
+	KUNIT_EXPECT_EQ(test, stats().inodes, 0L);
+}
+
 static struct kunit_case nsfs_cases[] = {
 	KUNIT_CASE(nsfs_slow_path),
 	KUNIT_CASE(nsfs_fast_path),
@@ -500,6 +539,7 @@ static struct kunit_case nsfs_cases[] = {
 	KUNIT_CASE(nsfs_cmpxchg_race),
 	KUNIT_CASE(nsfs_stress),
 	KUNIT_CASE(nsfs_real_namespaces),
+	KUNIT_CASE(nsfs_mount_pins),
 	{}
 };
 

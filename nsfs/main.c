@@ -2,9 +2,10 @@
 /*
  * nsmods_nsfs: namespace files on one internal filesystem.
  *
- * Load mounts the filesystem (stash.c) and registers /dev/nsmods_nsfs
- * (dev.c); debugfs shows the records and the get path counters in
- * /sys/kernel/debug/nsmods_nsfs/.  Unload undoes both, in reverse.
+ * Load registers /dev/nsmods_nsfs (dev.c); the filesystem (stash.c) is
+ * mounted by the first namespace file and unmounted with the last.
+ * debugfs shows the records and the get path counters in
+ * /sys/kernel/debug/nsmods_nsfs/.  Unload undoes it all, in reverse.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -44,12 +45,9 @@ static int __init nsfs_init(void)
 {
 	int err;
 
-	err = nsfs_fs_init();
-	if (err)
-		return err;
 	err = nsfs_dev_init();
 	if (err)
-		goto err_fs;
+		return err;
 
 	/* Optional: debugfs failures leave the module working. */
 	nsfs_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -59,10 +57,6 @@ static int __init nsfs_init(void)
 			    &nsfs_stats_fops);
 	pr_debug("loaded\n");
 	return 0;
-
-err_fs:
-	nsfs_fs_exit();
-	return err;
 }
 
 static void __exit nsfs_exit(void)

@@ -11,10 +11,16 @@
  * makes an inode and a dentry of its own and publishes them with cmpxchg,
  * dropping them for another caller's if that one won.  d_prune clears the
  * stash when the dentry dies; the record goes when its last inode does.
+ *
+ * The filesystem is mounted only while inodes of ours exist: each one pins
+ * the mount (simple_pin_fs(), as DRM's anonymous inodes do), and the type's
+ * .owner makes the superblock pin the module until the core is done with
+ * it.  So the module is busy exactly while a namespace file of ours, in
+ * any form (an O_PATH fd too), or a temporary reference on our superblock
+ * (sync, drop_caches) exists, and unloads when none does.
  */
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
-#include <linux/completion.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -35,11 +41,19 @@
 
 #define NSFS_TABLE_BITS 6
 
-/* The one mount of our filesystem, from load to unload. */
+static struct file_system_type nsfs_fs_type;
+
+/*
+ * The mount of our filesystem, made by the first pin and dropped with the
+ * last one; while a caller holds a pin it does not change.
+ */
 static struct vfsmount *nsfs_mnt;
 
-/* Completed by kill_sb: no code of ours runs for the superblock after. */
-static DECLARE_COMPLETION(nsfs_sb_dead);
+/*
+ * Pins on nsfs_mnt (under libfs's pin_fs_lock): one per inode of ours
+ * whose i_private is set, one per nsfs_make_dentry() still making one.
+ */
+static int nsfs_mnt_pins;
 
 /* Records by namespace; readers walk it under RCU. */
 static DEFINE_HASHTABLE(nsfs_table, NSFS_TABLE_BITS);
@@ -208,7 +222,8 @@ static struct dentry *nsfs_stash_lookup(struct ns_common *ns)
 	rcu_read_lock();
 	rec = nsfs_table_find(ns);
 	if (rec) {
-		dentry = READ_ONCE(rec->stashed);
+		/* Pairs with the publishing cmpxchg: nsfs_mnt is read after. */
+		dentry = smp_load_acquire(&rec->stashed);
 		if (dentry && !lockref_get_not_dead(&dentry->d_lockref))
 			dentry = NULL;
 	}
@@ -218,18 +233,27 @@ static struct dentry *nsfs_stash_lookup(struct ns_common *ns)
 
 /*
  * Slow path, first half: an inode and a dentry of our own for @ns.  The
- * caller's reference on @ns goes to the inode, or is dropped on failure.
+ * caller's reference on @ns goes to the inode, or is dropped on failure;
+ * so does the pin on our mount taken here.
  */
 static struct dentry *nsfs_make_dentry(struct ns_common *ns)
 {
-	struct super_block *sb = nsfs_mnt->mnt_sb;
+	struct super_block *sb;
+	struct vfsmount *mnt;
 	struct nsfs_rec *rec;
 	struct dentry *dentry;
 	struct inode *inode;
+	int err;
 
+	/* Mounts the filesystem if no inode of ours holds it mounted. */
+	err = simple_pin_fs(&nsfs_fs_type, &nsfs_mnt, &nsfs_mnt_pins);
+	if (err)
+		goto err_put_ns;
+	err = -ENOMEM;
+	sb = READ_ONCE(nsfs_mnt)->mnt_sb;	/* our pin keeps the mount */
 	inode = new_inode(sb);
 	if (!inode)
-		goto err_put_ns;
+		goto err_release;
 	inode->i_ino = ns->inum;
 	inode->i_mode = S_IFREG | 0444;
 	inode->i_flags |= S_IMMUTABLE;
@@ -239,23 +263,28 @@ static struct dentry *nsfs_make_dentry(struct ns_common *ns)
 	rec = nsfs_rec_get_or_create(ns);
 	if (!rec)
 		goto err_iput;
-	/* From here the inode owns our reference on @ns and one on @rec. */
+	/* From here the inode owns our reference on @ns, one on @rec, our pin. */
 	inode->i_private = rec;
 	atomic_long_inc(&nsfs_nr_inodes);
 
 	dentry = d_alloc_anon(sb);
 	if (!dentry) {
+		/* Eviction drops the pin: it must not drop the mount's last ref. */
+		mnt = mntget(READ_ONCE(nsfs_mnt));
 		iput(inode);
+		mntput(mnt);
 		return ERR_PTR(-ENOMEM);
 	}
 	d_instantiate(dentry, inode);
 	return dentry;
 
 err_iput:
-	iput(inode);
+	iput(inode);		/* no i_private: eviction leaves the pin */
+err_release:
+	simple_release_fs(&nsfs_mnt, &nsfs_mnt_pins);
 err_put_ns:
 	ns->ops->put(ns);
-	return ERR_PTR(-ENOMEM);
+	return ERR_PTR(err);
 }
 
 /*
@@ -295,9 +324,10 @@ static struct dentry *nsfs_publish(struct nsfs_rec *rec,
  * @path: filled in with a reference on our mount and on the dentry
  *
  * There is at most one live dentry per namespace: every caller gets it.
- * Its inode holds one reference on @ns for as long as the dentry lives.
+ * Its inode holds one reference on @ns for as long as the dentry lives,
+ * and pins our mount, which pins the module.
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, or -ENOMEM or another error of mounting our filesystem.
  */
 int nsfs_get_path(struct ns_common *ns, struct path *path)
 {
@@ -309,7 +339,10 @@ int nsfs_get_path(struct ns_common *ns, struct path *path)
 		atomic_long_inc(&nsfs_nr_fast);
 		/* The dentry's inode holds a reference of its own. */
 		ns->ops->put(ns);
-		goto out;
+		/* ... and a pin: the mount is the one it was made on. */
+		path->mnt = mntget(READ_ONCE(nsfs_mnt));
+		path->dentry = dentry;
+		return 0;
 	}
 
 	atomic_long_inc(&nsfs_nr_slow);
@@ -319,11 +352,11 @@ int nsfs_get_path(struct ns_common *ns, struct path *path)
 	rec = d_inode(ours)->i_private;
 	nsfs_run_publish_hook(ns);
 	dentry = nsfs_publish(rec, ours);
-	if (dentry != ours)
-		dput(ours);	/* evicts our inode: its @ns and @rec refs go */
-out:
-	path->mnt = mntget(nsfs_mnt);
+	/* Before any dput(ours): the mount reference covers its eviction. */
+	path->mnt = mntget(READ_ONCE(nsfs_mnt));
 	path->dentry = dentry;
+	if (dentry != ours)
+		dput(ours);	/* evicts our inode: its @ns, @rec refs, pin go */
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(nsfs_get_path);
@@ -376,6 +409,7 @@ void nsfs_get_stats(struct nsfs_stats *st)
 	st->pruned = atomic_long_read(&nsfs_nr_pruned);
 	st->records = atomic_long_read(&nsfs_nr_records);
 	st->inodes = atomic_long_read(&nsfs_nr_inodes);
+	st->pins = READ_ONCE(nsfs_mnt_pins);
 }
 EXPORT_SYMBOL_IF_KUNIT(nsfs_get_stats);
 
@@ -404,6 +438,7 @@ int nsfs_show_stats(struct seq_file *m, void *v)
 		   st.fast, st.slow, st.won, st.lost);
 	seq_printf(m, "took_over %lu\npruned %lu\nrecords %ld\ninodes %ld\n",
 		   st.took_over, st.pruned, st.records, st.inodes);
+	seq_printf(m, "pins %d\n", st.pins);
 	return 0;
 }
 
@@ -437,6 +472,13 @@ static const struct dentry_operations nsfs_dops = {
 	.d_dname = nsfs_d_dname,
 };
 
+/*
+ * Every caller of the last dput() of one of our dentries holds a reference
+ * on our mount across it (a file's f_path, a struct path, the get path's
+ * own): the pin dropped here is never the mount's last reference, so the
+ * superblock never starts dying under an eviction.  The root inode has no
+ * record and no pin.
+ */
 static void nsfs_evict_inode(struct inode *inode)
 {
 	struct nsfs_rec *rec = inode->i_private;
@@ -452,6 +494,7 @@ static void nsfs_evict_inode(struct inode *inode)
 	nsfs_rec_put(rec);
 	atomic_long_dec(&nsfs_nr_inodes);
 	ops->put(ns);
+	simple_release_fs(&nsfs_mnt, &nsfs_mnt_pins);
 }
 
 static const struct super_operations nsfs_sops = {
@@ -471,54 +514,31 @@ static int nsfs_init_fs_context(struct fs_context *fc)
 	return 0;
 }
 
-static void nsfs_kill_sb(struct super_block *sb)
-{
-	kill_anon_super(sb);
-	complete(&nsfs_sb_dead);
-}
-
 /*
  * Never registered, so it is in no list of filesystems and nobody can
- * mount it by name.  No .owner: the long-term kern_mount would pin the
- * module for good; open files pin it through their f_op instead, and
- * unload waits for the superblock to die (nsfs_sb_dead).
+ * mount it by name.  Its .owner makes every superblock of it pin the
+ * module from sget_fc() to the last __put_super() (fs/super.c), past any
+ * temporary s_count holder; the superblock lives only while our inodes
+ * pin the mount (nsfs_make_dentry(), nsfs_evict_inode()).
  */
 static struct file_system_type nsfs_fs_type = {
+	.owner = THIS_MODULE,
 	.name = "nsmods_nsfs",
 	.init_fs_context = nsfs_init_fs_context,
-	.kill_sb = nsfs_kill_sb,
+	.kill_sb = kill_anon_super,
 };
 
 /**
- * nsfs_fs_init() - mount the internal filesystem
+ * nsfs_fs_exit() - check that nothing of the filesystem is left
  *
- * Return: 0 or a negative errno.
- */
-int nsfs_fs_init(void)
-{
-	nsfs_mnt = kern_mount(&nsfs_fs_type);
-	if (IS_ERR(nsfs_mnt)) {
-		pr_err("cannot mount the internal filesystem: %ld\n",
-		       PTR_ERR(nsfs_mnt));
-		return PTR_ERR(nsfs_mnt);
-	}
-	return 0;
-}
-
-/**
- * nsfs_fs_exit() - unmount the internal filesystem and free it
- *
- * A file's last fput may still be running our d_prune and evict_inode after
- * it dropped its module reference; it holds our mount until then.  So wait
- * for the superblock to die, then for the RCU frees of the records.
+ * Unload runs only once the module's reference count is zero, so the last
+ * superblock of ours has been put: no inode, no pin, no mount.  What is
+ * left are the RCU frees of the records, queued by evictions.
  */
 void nsfs_fs_exit(void)
 {
-	kern_unmount(nsfs_mnt);
-	while (!wait_for_completion_timeout(&nsfs_sb_dead, 10 * HZ))
-		pr_warn("unload waits for %ld namespace inodes\n",
-			atomic_long_read(&nsfs_nr_inodes));
 	rcu_barrier();
+	WARN_ON(READ_ONCE(nsfs_mnt_pins) || READ_ONCE(nsfs_mnt));
 	WARN_ON(atomic_long_read(&nsfs_nr_records));
 	WARN_ON(atomic_long_read(&nsfs_nr_inodes));
 }

@@ -55,6 +55,7 @@ struct nsfs_rec {
  * @pruned: stashes cleared by d_prune
  * @records: records allocated and not yet freed (after RCU)
  * @inodes: namespace inodes not yet evicted
+ * @pins: pins on the mount of our filesystem (one per inode; 0: unmounted)
  */
 struct nsfs_stats {
 	unsigned long fast;
@@ -65,10 +66,10 @@ struct nsfs_stats {
 	unsigned long pruned;
 	long records;
 	long inodes;
+	int pins;
 };
 
 /* The stash and the filesystem (nsfs/stash.c). */
-int nsfs_fs_init(void);
 void nsfs_fs_exit(void);
 int nsfs_get_path(struct ns_common *ns, struct path *path);
 struct nsfs_rec *nsfs_rec_find(struct ns_common *ns);

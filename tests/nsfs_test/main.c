@@ -10,6 +10,10 @@
  *   nsfs_test scm        the fd crosses namespaces over SCM_RIGHTS
  *   nsfs_test setns      setns(2) and bind mounts refuse our fds cleanly;
  *                        NSMODS_NSFS_GET_NSFS is the way round
+ *   nsfs_test opath      an O_PATH holder makes unload fail, not hang
+ *                        (leaves the module unloaded)
+ *   nsfs_test race       load, open, close, unload in rounds while
+ *                        tests/nsfs_unload.sh syncs and drops caches
  *
  * Each case is in the file of its name.  Each prints "FAIL: ..." lines for
  * what went wrong and exits non-zero if anything did.
@@ -23,7 +27,8 @@ int main(int argc, char **argv)
 	static const struct test_case cases[] = {
 		{ "fs", test_fs }, { "basic", test_basic }, { "perm", test_perm },
 		{ "keepalive", test_keepalive }, { "scm", test_scm },
-		{ "setns", test_setns },
+		{ "setns", test_setns }, { "opath", test_opath },
+		{ "race", test_race },
 	};
 	const struct test_case *c = NULL;
 
@@ -31,7 +36,8 @@ int main(int argc, char **argv)
 	if (argc == 2)
 		c = find_case(cases, ARRAY_SIZE(cases), argv[1]);
 	if (!c) {
-		fprintf(stderr, "usage: %s fs|basic|perm|keepalive|scm|setns\n",
+		fprintf(stderr,
+			"usage: %s fs|basic|perm|keepalive|scm|setns|opath|race\n",
 			argv[0]);
 		return 2;
 	}

@@ -44,5 +44,7 @@ void test_perm(void);
 void test_keepalive(void);
 void test_scm(void);
 void test_setns(void);
+void test_opath(void);
+void test_race(void);
 
 #endif /* NSFS_TEST_H */
