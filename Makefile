@@ -14,10 +14,12 @@
 #   make shell            interactive shell in the test kernel
 #   make clean
 
-# The convention: the running kernel's build tree.  Where there is none
-# (these machines), the x86_64 tree that scripts/prepare-kernel.sh builds.
+# The convention (DKMS's too): KDIR is the build tree of KERNELRELEASE,
+# the running kernel unless told.  Where there is none (these machines),
+# the x86_64 tree that scripts/prepare-kernel.sh builds.
 ifeq ($(origin KDIR),undefined)
-KDIR := $(wildcard /lib/modules/$(shell uname -r)/build)
+KERNELRELEASE ?= $(shell uname -r)
+KDIR := $(wildcard /lib/modules/$(KERNELRELEASE)/build)
 ifeq ($(KDIR),)
 KDIR := $(shell bash -c '. $(CURDIR)/scripts/lib.sh && nsmods_x86_builddir' 2>/dev/null)
 endif

@@ -105,10 +105,38 @@ out:
 }
 
 /*
- * The struct pid of a pidfd.  pidfd_pid() is not exported; on this kernel
- * a pidfd is a file of pidfs, whose inode's i_private is the struct pid
+ * The struct pid of a pidfd.  pidfd_pid() is not exported; since 6.9 a
+ * pidfd is a file of pidfs, whose inode's i_private is the struct pid
  * (fs/pidfs.c) and which the file pins.
  */
+#ifdef NSMODS_HAVE_PIDFS
+static bool nsfs_file_is_pidfd(struct file *f)
+{
+	return file_inode(f)->i_sb->s_magic == PID_FS_MAGIC;
+}
+
+static struct pid *nsfs_pidfd_file_pid(struct file *f)
+{
+	return file_inode(f)->i_private;
+}
+#else
+/*
+ * Before pidfs, a pidfd is an anonymous-inode file named "[pidfd]" whose
+ * private_data is the struct pid (kernel/fork.c, pidfd_prepare()); only
+ * the kernel names anonymous files.
+ */
+static bool nsfs_file_is_pidfd(struct file *f)
+{
+	return file_inode(f)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	       !strcmp(f->f_path.dentry->d_name.name, "[pidfd]");
+}
+
+static struct pid *nsfs_pidfd_file_pid(struct file *f)
+{
+	return f->private_data;
+}
+#endif
+
 static struct pid *nsfs_pidfd_pid(unsigned int fd)
 {
 	struct pid *pid = ERR_PTR(-EBADF);
@@ -117,8 +145,8 @@ static struct pid *nsfs_pidfd_pid(unsigned int fd)
 	f = fget(fd);
 	if (!f)
 		return pid;
-	if (file_inode(f)->i_sb->s_magic == PID_FS_MAGIC)
-		pid = get_pid(file_inode(f)->i_private);
+	if (nsfs_file_is_pidfd(f))
+		pid = get_pid(nsfs_pidfd_file_pid(f));
 	else
 		pr_info_ratelimited("fd %u is not a pidfd\n", fd);
 	fput(f);
