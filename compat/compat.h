@@ -14,8 +14,8 @@
 
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) || \
-	LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if LINUX_VERSION_MAJOR != 6 || LINUX_VERSION_PATCHLEVEL < 1 || \
+	LINUX_VERSION_PATCHLEVEL > 12
 #error "nsmods supports Linux 6.1 to 6.12 (Documentation/install.rst)"
 #endif
 
@@ -25,7 +25,10 @@
 #include <linux/string.h>
 
 #ifndef NSMODS_HAVE_QSTR
-#define QSTR(n) ((struct qstr)QSTR_INIT(n, strlen(n)))
+static inline struct qstr QSTR(const char *name)
+{
+	return (struct qstr)QSTR_INIT(name, strlen(name));
+}
 #endif
 
 #ifndef NSMODS_HAVE_INODE_TS_HELPERS
