@@ -11,7 +11,8 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 # Packages the scripts need on a Debian 12 machine.
 NSMODS_PKGS="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
 	cpio xz-utils kmod ccache sparse coccinelle qemu-system-x86
-	iproute2 util-linux python3 ocaml-nox rpcbind"
+	iproute2 util-linux python3 ocaml-nox rpcbind
+	linux-headers-amd64"
 
 log() { printf '[nsmods] %s\n' "$*" >&2; }
 die() { printf '[nsmods] error: %s\n' "$*" >&2; exit 1; }
