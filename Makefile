@@ -32,11 +32,23 @@ modules clean:
 
 # Built again first, so that modules.order lists what this make was asked
 # for (a test build before must not get its test modules installed).
+# Signing: kbuild signs external modules only with the kernel's own key
+# (certs/signing_key.x509 in KDIR), which a distribution's headers do not
+# ship, and prints an error per module.  Here a module is signed when a key
+# is configured, SIGN_KEY and SIGN_CERT (DER or PEM), by default DKMS's
+# Machine Owner Key when the machine has one (Documentation/install.rst);
+# else it is installed unsigned, quietly.
 # depmod: kbuild runs it only when the tree has a System.map; run it here
 # for the release the modules were built for, under INSTALL_MOD_PATH.
 KRELEASE = $(shell $(MAKE) -s -C $(KDIR) kernelrelease)
+SIGN_KEY ?= $(wildcard /var/lib/dkms/mok.key)
+SIGN_CERT ?= $(wildcard /var/lib/dkms/mok.pub)
+SIGN_HASH ?= sha256
+nsmods_sign = $(if $(and $(SIGN_KEY),$(SIGN_CERT)),$(KDIR)/scripts/sign-file $(SIGN_HASH) $(abspath $(SIGN_KEY)) $(abspath $(SIGN_CERT)) $$@,:)
 modules_install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates $@
+	@echo "nsmods: modules_install for $(KRELEASE): $(if $(and $(SIGN_KEY),$(SIGN_CERT)),signing with $(SIGN_KEY),unsigned (no SIGN_KEY/SIGN_CERT))"
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		'cmd_sign=$(nsmods_sign)' 'quiet_cmd_sign=SIGN    $$@' 'cmd_depmod=:' $@
 	depmod -b "$(or $(INSTALL_MOD_PATH),/)" -a $(KRELEASE)
 
 test:

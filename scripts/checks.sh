@@ -12,6 +12,8 @@
 #   kernel-doc  kernel-doc -Wall clean, and every exported symbol documented
 #   spdx        every tracked file but Markdown starts with an SPDX line
 #   build-6.1   the modules build against Debian 12's 6.1 headers
+#   install     make modules_install against Debian's 6.12 headers, staged:
+#               the four modules only, signed with a configured key, depmod
 #   pr_fmt      no file defines pr_fmt (Kbuild does), and every message
 #               format in a built module starts with the module's name
 set -uo pipefail
@@ -153,6 +155,38 @@ check_build_6_1() {
 	[ "$ko" = "nsmods_nsfs.ko nsmods_pipefs.ko nsmods_sunrpc_ns.ko " ]
 }
 
+# `make modules_install` as a user runs it (issue 14), against Debian's
+# stock 6.12 headers, staged with INSTALL_MOD_PATH, in a copy: exactly the
+# four production modules, each signed with the key given (a throwaway
+# one), and depmod's index lists them.
+check_install() {
+	local rel copy stage ko f
+	rel=$(nsmods_stock_release)
+	[ -n "$rel" ] || { echo "linux-image-6.12-amd64 not installed"; return 1; }
+	copy=$tmp/install
+	stage=$tmp/stage
+	mkdir -p "$copy" && git ls-files -z | xargs -0 cp --parents -t "$copy" || return 1
+	openssl req -new -nodes -utf8 -sha256 -days 1 -batch -x509 \
+		-subj "/CN=nsmods check key/" -outform DER -out "$tmp/key.der" \
+		-keyout "$tmp/key.pem" >/dev/null 2>&1 || { echo "openssl failed"; return 1; }
+	make -C "$copy" KERNELRELEASE="$rel" CC="ccache gcc" -j"$NSMODS_JOBS" \
+		INSTALL_MOD_PATH="$stage" SIGN_KEY="$tmp/key.pem" \
+		SIGN_CERT="$tmp/key.der" modules_install 2>&1 | grep -v -e '^depmod: WARNING' ||
+		return 1
+	ko=$(cd "$stage" && find . -name '*.ko*' -printf '%f\n' | sort | tr '\n' ' ')
+	echo "installed: $ko"
+	[ "$ko" = "nsmods_mqueue_ns.ko.xz nsmods_nsfs.ko.xz nsmods_pipefs.ko.xz nsmods_sunrpc_ns.ko.xz " ] ||
+		return 1
+	for f in $(find "$stage" -name '*.ko.xz'); do
+		xz -dc "$f" >"$tmp/m.ko"
+		[ "$(modinfo -F signer "$tmp/m.ko")" = "nsmods check key" ] ||
+			{ echo "$f: not signed with the key given"; return 1; }
+	done
+	grep -q 'updates/sunrpc_ns/nsmods_sunrpc_ns.ko.xz: .*nsmods_pipefs.ko.xz' \
+		"$stage/lib/modules/$rel/modules.dep" ||
+		{ echo "modules.dep lacks them"; return 1; }
+}
+
 run_check w1 check_w1
 run_check sparse check_sparse
 run_check checkpatch check_checkpatch
@@ -161,3 +195,4 @@ run_check kernel-doc check_kernel_doc
 run_check spdx check_spdx
 run_check pr_fmt check_pr_fmt
 run_check build-6.1 check_build_6_1
+run_check install check_install

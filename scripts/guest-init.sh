@@ -4,7 +4,8 @@
 # PID 1 of the test guests.  The root filesystem is the host's, read only
 # (virtio-9p on x86_64, hostfs on UML); the kernel hands us NSMODS_* from
 # its command line:
-#   NSMODS_ARCH    x86_64 | um
+#   NSMODS_ARCH    x86_64 | um | stock (Debian's kernel, via stock-init.sh)
+#   NSMODS_KERNEL  debug | stock: which tests may run (guest-run.sh)
 #   NSMODS_MODE    test | demo | shell
 #   NSMODS_ROOT    this checkout (scripts, tests)
 #   NSMODS_FARM    where the modules and test programs were built
@@ -23,19 +24,40 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 # No udev here to make /dev/fd, which bash's <(...) needs (guest-run.sh).
 ln -s /proc/self/fd /dev/fd
-mount -t tmpfs tmpfs /tmp
+# /tmp is the guest's own tmpfs; a checkout or cache under the host's /tmp
+# is bound back in at its own path, so that the guest sees it there.
 mount -t tmpfs tmpfs /run
+mkdir -p /run/host-tmp
+mount --bind /tmp /run/host-tmp
+mount -t tmpfs tmpfs /tmp
+for d in "$NSMODS_ROOT" "$NSMODS_FARM"; do
+	case "$d" in
+	/tmp/*)
+		mkdir -p "$d"
+		mount --bind "/run/host-tmp/${d#/tmp/}" "$d"
+		;;
+	esac
+done
 mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /tmp/out /run/netns
 [ "$NSMODS_ARCH" = um ] ||
 	mount -t 9p -o trans=virtio,version=9p2000.L nsmods_out /tmp/out ||
 	echo "guest-init: no output share" >/dev/console
+# What goes wrong here is told on the console and in the guest's log, which
+# the harness shows when a guest does not finish.
+fatal() {
+	echo "guest-init: $*" | tee -a "/tmp/out/guest-${NSMODS_GUEST:-1}.log" >/dev/console
+}
+for f in "$NSMODS_ROOT/scripts/guest-run.sh" "$NSMODS_FARM"; do
+	[ -e "$f" ] || fatal "$f: not visible in the guest"
+done
 hostname nsmods-vm
 ip link set lo up
 
 case "$NSMODS_MODE" in
 test)
-	"$NSMODS_ROOT/scripts/guest-run.sh" >"/tmp/out/guest-${NSMODS_GUEST:-1}.log" 2>&1
+	"$NSMODS_ROOT/scripts/guest-run.sh" >>"/tmp/out/guest-${NSMODS_GUEST:-1}.log" 2>&1 ||
+		fatal "guest-run.sh exited with $?"
 	;;
 demo)
 	"$NSMODS_ROOT/scripts/guest-demo.sh" </dev/console >/dev/console 2>&1

@@ -12,6 +12,10 @@
 # With NSMODS_ONLY=MOD only the jobs of that module run: MOD's KUnit module
 # and the tests whose "# nsmods-modules:" header line names MOD.  With
 # NSMODS_TEST=NAME[,NAME...] only those tests/NAME.sh run, no KUnit module.
+# A test whose "# nsmods-kernel:" header names one kind of kernel (debug:
+# the project's debug kernel; stock: a distribution's) runs only on that
+# kind (NSMODS_KERNEL); elsewhere it is named in the log, not run, not
+# counted.
 # Then, per guest: nothing of ours left loaded, a kmemleak scan, the whole
 # kernel log to dmesg-G, and done-G.
 set -u
@@ -96,6 +100,11 @@ done < <(for t in "$NSMODS_ROOT"/tests/*.sh; do
 	fi
 	if [ -n "$TESTS" ]; then
 		case ",$TESTS," in *",$(basename "$t" .sh),"*) ;; *) continue ;; esac
+	fi
+	k=$(header kernel "$t")
+	if [ -n "$k" ] && [ "$k" != "${NSMODS_KERNEL:-debug}" ]; then
+		say "$(basename "$t" .sh) needs the $k kernel: not run on this one" >&2
+		continue
 	fi
 	echo "$(header seconds "$t") $t"
 done | sort -rn)

@@ -12,7 +12,8 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 NSMODS_PKGS="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
 	cpio xz-utils kmod ccache sparse coccinelle qemu-system-x86
 	iproute2 util-linux python3 ocaml-nox rpcbind
-	linux-headers-amd64"
+	linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
+	busybox-static dkms"
 
 log() { printf '[nsmods] %s\n' "$*" >&2; }
 die() { printf '[nsmods] error: %s\n' "$*" >&2; exit 1; }
@@ -64,4 +65,11 @@ nsmods_x86_builddir() {
 # kunit/.kunitconfig gains a module, and ccache serves what did not change.
 nsmods_kunit_builddir() {
 	nsmods_builddir um-kunit "$NSMODS_ROOT/scripts/config/um-debug.config"
+}
+
+# Debian's stock 6.12 kernel (the stock-kernel stage, vm.sh --stock): the
+# release the metapackage linux-image-6.12-amd64 stands for.
+nsmods_stock_release() {
+	dpkg-query -W -f='${Depends}' linux-image-6.12-amd64 2>/dev/null |
+		sed -n 's/^linux-image-\([^ ,]*\).*/\1/p'
 }

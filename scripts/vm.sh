@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh [--um] MODE [OUTDIR]
+# vm.sh [--um | --stock] MODE [OUTDIR]
 #
 # Boot a test kernel with the host's root filesystem shared read-only, the
 # way virtme-ng does: every host tool (unshare, ip, rpcbind, the test
@@ -16,21 +16,26 @@
 # By default the x86_64 debug kernel runs in qemu under TCG (KVM guests die
 # on these machines) with the root over virtio-9p.  --um boots the UML
 # kernel that scripts/kunit.sh built, with the root over hostfs and our code
-# built in (KUnit disabled at boot).
+# built in (KUnit disabled at boot).  --stock boots Debian's own 6.12 kernel
+# (package linux-image-6.12-amd64) with the modules built against its
+# headers, through a busybox initramfs that loads its 9p modules
+# (scripts/stock-init.sh); only tests that need no debug option run there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64
-if [ "${1:-}" = --um ]; then
-	arch=um
+case "${1:-}" in
+--um | --stock)
+	arch=${1#--}
 	shift
-fi
+	;;
+esac
 mode=${1:-demo}
 out=${2:-}
 case "$arch-$mode" in
-x86_64-test) [ -n "$out" ] || die "usage: vm.sh test OUTDIR" ;;
+x86_64-test | stock-test) [ -n "$out" ] || die "usage: vm.sh test OUTDIR" ;;
 *-demo | *-shell) ;;
-*) die "usage: vm.sh test OUTDIR | [--um] demo | [--um] shell" ;;
+*) die "usage: vm.sh [--stock] test OUTDIR | [--um|--stock] demo | [--um|--stock] shell" ;;
 esac
 
 nsmods_need_pkgs
@@ -45,7 +50,47 @@ if [ "$arch" = um ]; then
 		init="$init" kunit.enable=0 $env NSMODS_FARM=/nonexistent
 fi
 
-kdir=$("$NSMODS_ROOT/scripts/prepare-kernel.sh" x86_64 | tail -n1)
+# The initramfs of a stock kernel: busybox, the kernel's 9p modules
+# (uncompressed: busybox's insmod reads plain ELF) and stock-init.sh.
+stock_initrd() {
+	local rel=$1 img tmp m f
+	img=$NSMODS_CACHE/stock/initrd-$rel.cpio.gz
+	if [ -s "$img" ] && [ "$img" -nt "$NSMODS_ROOT/scripts/stock-init.sh" ]; then
+		echo "$img"
+		return
+	fi
+	mkdir -p "$NSMODS_CACHE/stock"
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp"/{bin,dev,proc,newroot,lib/modules}
+	cp /bin/busybox "$tmp/bin/busybox" || die "no /bin/busybox (busybox-static)"
+	for m in netfs 9pnet 9pnet_virtio 9p; do
+		f=$(modinfo -k "$rel" -n "$m") || die "no module $m for $rel"
+		case "$f" in
+		*.xz) xz -dc "$f" ;;
+		*.zst) zstd -dc "$f" ;;
+		*) cat "$f" ;;
+		esac >"$tmp/lib/modules/$m.ko"
+	done
+	cp "$NSMODS_ROOT/scripts/stock-init.sh" "$tmp/init"
+	(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$img.new"
+	rm -rf "$tmp"
+	mv "$img.new" "$img"
+	echo "$img"
+}
+
+boot=()
+if [ "$arch" = stock ]; then
+	rel=$(nsmods_stock_release)
+	[ -n "$rel" ] || die "Debian's 6.12 kernel is not installed (linux-image-6.12-amd64)"
+	kdir=/usr/src/linux-headers-$rel
+	[ -d "$kdir" ] || die "no headers for $rel (linux-headers-6.12-amd64)"
+	boot=(-kernel "/boot/vmlinuz-$rel" -initrd "$(stock_initrd "$rel")")
+	rootargs="NSMODS_KERNEL=stock"
+else
+	kdir=$("$NSMODS_ROOT/scripts/prepare-kernel.sh" x86_64 | tail -n1)
+	boot=(-kernel "$kdir/arch/x86/boot/bzImage")
+	rootargs="root=nsmods_root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$init kunit.enable=1 NSMODS_KERNEL=debug"
+fi
 farm=$("$NSMODS_ROOT/scripts/build-modules.sh" "$kdir" | tail -n1)
 
 if [ -z "$out" ]; then
@@ -57,12 +102,12 @@ rm -rf "${out:?}"/*
 
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1536 -nographic
 	-no-reboot -nodefaults -serial mon:stdio
-	-kernel "$kdir/arch/x86/boot/bzImage"
+	"${boot[@]}"
 	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=root,mount_tag=nsmods_root
 	-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=out,mount_tag=nsmods_out)
-cmdline="console=ttyS0 root=nsmods_root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$init panic=-1 oops=panic loglevel=7 kunit.enable=1 $env NSMODS_FARM=$farm"
+cmdline="console=ttyS0 $rootargs panic=-1 oops=panic loglevel=7 $env NSMODS_FARM=$farm"
 
 if [ "$mode" = test ]; then
 	# No console input; each console goes to a file for the log scan.

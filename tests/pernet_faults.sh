@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # nsmods-modules: sunrpc_ns
 # nsmods-seconds: 120
+# nsmods-kernel: debug
 #
 # sunrpc_ns's error unwinding under slab fault injection.  failslab is
 # narrowed twice: to the proc_dir_entry cache (all our pernet init
