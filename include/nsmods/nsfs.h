@@ -11,6 +11,7 @@
 #include <linux/nsfs.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/types.h>
 
 /*
@@ -98,7 +99,7 @@ struct seq_file;
  * dentry is killed on its last dput (see Documentation/nsfs.rst).
  */
 struct nsfs_rec {
-	struct hlist_node node;		/* under nsfs_table_lock */
+	struct rhash_head node;		/* changed under nsfs_table_lock */
 	struct ns_common *ns;		/* not counted; the inodes pin it */
 	const struct proc_ns_operations *ops;
 	unsigned int inum;
@@ -132,6 +133,7 @@ struct nsfs_stats {
 };
 
 /* The stash and the filesystem (nsfs/stash.c). */
+int nsfs_fs_init(void);
 void nsfs_fs_exit(void);
 int nsfs_get_path(struct ns_common *ns, struct path *path);
 struct nsfs_rec *nsfs_rec_find(struct ns_common *ns);
@@ -146,6 +148,9 @@ int nsfs_show_stats(struct seq_file *m, void *v);
 /* Namespace descriptors (nsfs/file.c). */
 extern const struct file_operations nsfs_ns_fops;
 struct file *nsfs_take_kernel_fd(int fd, u32 type);
+
+/* debugfs's get path timer (nsfs/bench.c). */
+extern const struct file_operations nsfs_bench_fops;
 
 /* The device (nsfs/dev.c). */
 int nsfs_dev_init(void);

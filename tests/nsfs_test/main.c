@@ -19,6 +19,7 @@
  *   nsfs_test noproc     pidfd opens with no procfs mounted
  *   nsfs_test iface_perm the new operations as uid 65534 and as root of
  *                        a user namespace owned by 65534
+ *   nsfs_test scale      the get path's time at 10, 1000, 10000 namespaces
  *
  * Each case is in the file of its name.  Each prints "FAIL: ..." lines for
  * what went wrong and exits non-zero if anything did.
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 		{ "setns", test_setns }, { "opath", test_opath },
 		{ "race", test_race }, { "iface", test_iface },
 		{ "children", test_children }, { "noproc", test_noproc },
-		{ "iface_perm", test_iface_perm },
+		{ "iface_perm", test_iface_perm }, { "scale", test_scale },
 	};
 	const struct test_case *c = NULL;
 
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
 	if (!c) {
 		fprintf(stderr,
 			"usage: %s fs|basic|perm|keepalive|scm|setns|opath|race|iface|\n"
-			"       children|noproc|iface_perm\n",
+			"       children|noproc|iface_perm|scale\n",
 			argv[0]);
 		return 2;
 	}

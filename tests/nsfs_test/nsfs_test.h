@@ -79,5 +79,6 @@ void test_iface(void);
 void test_children(void);
 void test_noproc(void);
 void test_iface_perm(void);
+void test_scale(void);
 
 #endif /* NSFS_TEST_H */
