@@ -538,7 +538,7 @@ static void nsfs_mount_pins(struct kunit *test)
  */
 static void nsfs_many_records(struct kunit *test)
 {
-	struct nsfs_stats before = stats(), after;
+	struct nsfs_stats before, after;
 	struct kns **ks;
 	struct path *paths, p;
 	struct nsfs_rec *rec;
@@ -548,6 +548,9 @@ static void nsfs_many_records(struct kunit *test)
 	paths = kunit_kcalloc(test, MANY, sizeof(*paths), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ks);
 	KUNIT_ASSERT_NOT_NULL(test, paths);
+	/* Earlier cases' records may still wait for RCU to be freed. */
+	rcu_barrier();
+	before = stats();
 	for (n = 0; n < MANY; n++) {
 		ks[n] = kns_new(test);
 		if (nsfs_get_path(kns_ref(ks[n]), &paths[n]))
