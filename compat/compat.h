@@ -59,6 +59,15 @@ static inline struct timespec64 simple_inode_init_ts(struct inode *inode)
 }
 #endif
 
+#ifndef NSMODS_HAVE_FILE_CLOSE_FD
+#include <linux/fdtable.h>
+/* Before 6.8 the same function had another name. */
+static inline struct file *file_close_fd(unsigned int fd)
+{
+	return close_fd_get_file(fd);
+}
+#endif
+
 #ifndef NSMODS_HAVE_MNT_IDMAP
 /*
  * Before 6.3 the VFS took the mount's user namespace where it now takes an

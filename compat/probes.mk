@@ -16,7 +16,8 @@ nsmods_compat_flags := \
 	$(call nsmods_probe,MNT_IDMAP,linux/mnt_idmapping.h,nop_mnt_idmap) \
 	$(call nsmods_probe,SK_NET_REFCNT_UPGRADE,net/sock.h,sk_net_refcnt_upgrade) \
 	$(call nsmods_probe,FSNOTIFY_ADD_MARK_OBJ,linux/fsnotify_backend.h,^int fsnotify_add_mark.struct fsnotify_mark .mark$(comma) void .obj) \
-	$(call nsmods_probe,PIDFS,uapi/linux/magic.h,PID_FS_MAGIC)
+	$(call nsmods_probe,PIDFS,uapi/linux/magic.h,PID_FS_MAGIC) \
+	$(call nsmods_probe,FILE_CLOSE_FD,linux/fdtable.h,struct file .file_close_fd)
 
 ifeq ($(wildcard $(srctree)/include/linux/unaligned.h),)
 nsmods_compat_flags += -I$(nsmods_top)/compat/include

@@ -33,6 +33,7 @@
 #define RACE_ROUNDS 4
 #define STRESS_THREADS 4
 #define STRESS_LOOPS 300
+#define MANY 2000
 
 /* A namespace of the test's own. */
 struct kns {
@@ -531,6 +532,60 @@ static void nsfs_mount_pins(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats().inodes, 0L);
 }
 
+/*
+ * Many records at once: the table grows under them (and shrinks after),
+ * every namespace finds its own record, and the fast path serves each.
+ */
+static void nsfs_many_records(struct kunit *test)
+{
+	struct nsfs_stats before, after;
+	struct kns **ks;
+	struct path *paths, p;
+	struct nsfs_rec *rec;
+	int i, n;
+
+	ks = kunit_kcalloc(test, MANY, sizeof(*ks), GFP_KERNEL);
+	paths = kunit_kcalloc(test, MANY, sizeof(*paths), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ks);
+	KUNIT_ASSERT_NOT_NULL(test, paths);
+	/* Earlier cases' records may still wait for RCU to be freed. */
+	rcu_barrier();
+	before = stats();
+	for (n = 0; n < MANY; n++) {
+		ks[n] = kns_new(test);
+		if (nsfs_get_path(kns_ref(ks[n]), &paths[n]))
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, n, MANY);
+	after = stats();
+	KUNIT_EXPECT_EQ(test, after.records - before.records, (long)n);
+
+	for (i = 0; i < n; i++) {
+		rec = nsfs_rec_find(&ks[i]->ns);
+		KUNIT_EXPECT_TRUE(test, rec && rec->ns == &ks[i]->ns &&
+				  rec->inum == ks[i]->ns.inum &&
+				  stash_of(rec) == paths[i].dentry);
+		if (rec)
+			nsfs_rec_put(rec);
+		/* A second get is a fast one, of the same dentry. */
+		if (nsfs_get_path(kns_ref(ks[i]), &p)) {
+			KUNIT_FAIL(test, "get %d failed", i);
+			continue;
+		}
+		KUNIT_EXPECT_PTR_EQ(test, p.dentry, paths[i].dentry);
+		path_put(&p);
+	}
+	KUNIT_EXPECT_EQ(test, stats().fast - after.fast, (unsigned long)n);
+
+	for (i = 0; i < n; i++)
+		path_put(&paths[i]);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, kns_count(ks[i]), 1U);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, stats().records, before.records);
+	KUNIT_EXPECT_EQ(test, stats().inodes, before.inodes);
+}
+
 static struct kunit_case nsfs_cases[] = {
 	KUNIT_CASE(nsfs_slow_path),
 	KUNIT_CASE(nsfs_fast_path),
@@ -540,6 +595,7 @@ static struct kunit_case nsfs_cases[] = {
 	KUNIT_CASE(nsfs_stress),
 	KUNIT_CASE(nsfs_real_namespaces),
 	KUNIT_CASE(nsfs_mount_pins),
+	KUNIT_CASE(nsfs_many_records),
 	{}
 };
 

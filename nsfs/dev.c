@@ -21,31 +21,37 @@
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
+#include <uapi/linux/pidfd.h>
 
 #include <uapi/linux/nsmods_nsfs.h>
 #include <nsmods/nsfs.h>
 
-static const struct {
+static const struct nsfs_type {
 	u32 type;
 	const char *name;	/* the entry in /proc/PID/ns */
+	const char *children;	/* its *_for_children entry, if any */
+	unsigned int pidfd_ioc;	/* a pidfd's ioctl for it, and for children */
+	unsigned int pidfd_children_ioc;
 } nsfs_types[] = {
-	{ CLONE_NEWNET, "net" },
-	{ CLONE_NEWIPC, "ipc" },
-	{ CLONE_NEWUTS, "uts" },
-	{ CLONE_NEWNS, "mnt" },
-	{ CLONE_NEWPID, "pid" },
-	{ CLONE_NEWUSER, "user" },
-	{ CLONE_NEWCGROUP, "cgroup" },
-	{ CLONE_NEWTIME, "time" },
+	{ CLONE_NEWNET, "net", NULL, NSFS_PIDFD_GET_NET, 0 },
+	{ CLONE_NEWIPC, "ipc", NULL, NSFS_PIDFD_GET_IPC, 0 },
+	{ CLONE_NEWUTS, "uts", NULL, NSFS_PIDFD_GET_UTS, 0 },
+	{ CLONE_NEWNS, "mnt", NULL, NSFS_PIDFD_GET_MNT, 0 },
+	{ CLONE_NEWPID, "pid", "pid_for_children", NSFS_PIDFD_GET_PID,
+	  NSFS_PIDFD_GET_PID_CHILDREN },
+	{ CLONE_NEWUSER, "user", NULL, NSFS_PIDFD_GET_USER, 0 },
+	{ CLONE_NEWCGROUP, "cgroup", NULL, NSFS_PIDFD_GET_CGROUP, 0 },
+	{ CLONE_NEWTIME, "time", "time_for_children", NSFS_PIDFD_GET_TIME,
+	  NSFS_PIDFD_GET_TIME_CHILDREN },
 };
 
-static const char *nsfs_type_name(u32 type)
+static const struct nsfs_type *nsfs_find_type(u32 type)
 {
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(nsfs_types); i++)
 		if (nsfs_types[i].type == type)
-			return nsfs_types[i].name;
+			return &nsfs_types[i];
 	return NULL;
 }
 
@@ -137,43 +143,68 @@ static struct pid *nsfs_pidfd_file_pid(struct file *f)
 }
 #endif
 
-static struct pid *nsfs_pidfd_pid(unsigned int fd)
+/*
+ * A process that unshared its pid namespace has no pid_for_children until
+ * its first child is that namespace's init: /proc/PID/ns says ENOENT.
+ */
+static struct ns_common *nsfs_check_children(struct ns_common *ns)
 {
-	struct pid *pid = ERR_PTR(-EBADF);
-	struct file *f;
+	struct pid_namespace *pid_ns;
 
-	f = fget(fd);
-	if (!f)
-		return pid;
-	if (nsfs_file_is_pidfd(f))
-		pid = get_pid(nsfs_pidfd_file_pid(f));
-	else
-		pr_info_ratelimited("fd %u is not a pidfd\n", fd);
-	fput(f);
-	return pid;
+	if (ns->ops->type != CLONE_NEWPID)
+		return ns;
+	pid_ns = container_of(ns, struct pid_namespace, ns);
+	if (READ_ONCE(pid_ns->child_reaper))
+		return ns;
+	ns->ops->put(ns);
+	return ERR_PTR(-ENOENT);
 }
 
-static struct ns_common *nsfs_ns_of(const struct nsmods_nsfs_open *req,
-				    const char *name)
+/*
+ * Through the pidfd's own ioctl (pidfs, 6.11 on), which makes the ptrace
+ * read check /proc/PID/ns makes and needs no procfs.  It installs a
+ * descriptor of the kernel's nsfs in the caller's table, which we take
+ * back out at once.  -ENOIOCTLCMD where the pidfd has no such ioctl.
+ */
+static struct ns_common *nsfs_ns_from_pidfd_ioctl(struct file *f,
+						  const struct nsfs_type *t,
+						  bool children)
 {
+	unsigned int cmd = children ? t->pidfd_children_ioc : t->pidfd_ioc;
 	struct ns_common *ns;
-	struct pid *pid;
+	struct file *kf;
+	long fd;
+
+	if (!f->f_op->unlocked_ioctl)
+		return ERR_PTR(-ENOIOCTLCMD);
+	fd = f->f_op->unlocked_ioctl(f, cmd, 0);
+	if (fd == -ENOTTY)
+		fd = -ENOIOCTLCMD;
+	if (fd < 0)
+		return ERR_PTR(fd);
+	kf = nsfs_take_kernel_fd(fd, t->type);
+	if (IS_ERR(kf))
+		return ERR_CAST(kf);
+	/* @kf pins the namespace until our reference is taken. */
+	ns = nsfs_ns_get(get_proc_ns(file_inode(kf)));
+	fput(kf);
+	return children ? nsfs_check_children(ns) : ns;
+}
+
+/*
+ * Before pidfs's ioctls: the pidfd's struct pid, its number in the
+ * caller's pid namespace, and /proc/PID/ns of that number, which must
+ * still name the same struct pid afterwards.
+ */
+static struct ns_common *nsfs_ns_from_pidfd_proc(struct file *f,
+						 const struct nsfs_type *t,
+						 const char *name)
+{
+	struct pid *pid = get_pid(nsfs_pidfd_file_pid(f));
+	struct ns_common *ns;
 	bool alive;
 	pid_t nr;
 
-	if (!(req->flags & NSMODS_NSFS_OPEN_PIDFD)) {
-		rcu_read_lock();
-		pid = find_vpid(req->pid);
-		alive = pid && pid_task(pid, PIDTYPE_PID);
-		rcu_read_unlock();
-		if (!alive)
-			return ERR_PTR(-ESRCH);
-		return nsfs_ns_from_proc(req->pid, req->type, name);
-	}
-
-	pid = nsfs_pidfd_pid(req->pid);
-	if (IS_ERR(pid))
-		return ERR_CAST(pid);
 	/* A reaped task's struct pid keeps its numbers: check for a task. */
 	rcu_read_lock();
 	alive = pid_task(pid, PIDTYPE_PID);
@@ -183,7 +214,7 @@ static struct ns_common *nsfs_ns_of(const struct nsmods_nsfs_open *req,
 		ns = ERR_PTR(-ESRCH);
 		goto out;
 	}
-	ns = nsfs_ns_from_proc(nr, req->type, name);
+	ns = nsfs_ns_from_proc(nr, t->type, name);
 	if (IS_ERR(ns))
 		goto out;
 	/*
@@ -201,23 +232,65 @@ out:
 	return ns;
 }
 
+static struct ns_common *nsfs_ns_of(const struct nsmods_nsfs_open *req,
+				    const struct nsfs_type *t)
+{
+	bool children = req->flags & NSMODS_NSFS_OPEN_FOR_CHILDREN;
+	const char *name = children ? t->children : t->name;
+	struct ns_common *ns;
+	struct pid *pid;
+	struct file *f;
+	bool alive;
+
+	if (!(req->flags & NSMODS_NSFS_OPEN_PIDFD)) {
+		rcu_read_lock();
+		pid = find_vpid(req->pid);
+		alive = pid && pid_task(pid, PIDTYPE_PID);
+		rcu_read_unlock();
+		if (!alive)
+			return ERR_PTR(-ESRCH);
+		return nsfs_ns_from_proc(req->pid, t->type, name);
+	}
+
+	f = fget(req->pid);
+	if (!f)
+		return ERR_PTR(-EBADF);
+	if (!nsfs_file_is_pidfd(f)) {
+		pr_info_ratelimited("fd %u is not a pidfd\n", req->pid);
+		ns = ERR_PTR(-EBADF);
+	} else {
+		ns = nsfs_ns_from_pidfd_ioctl(f, t, children);
+		/* Before 6.11: through procfs. */
+		if (ns == ERR_PTR(-ENOIOCTLCMD))
+			ns = nsfs_ns_from_pidfd_proc(f, t, name);
+	}
+	fput(f);
+	return ns;
+}
+
 static long nsfs_dev_open_ns(void __user *arg)
 {
 	struct nsmods_nsfs_open req;
+	const struct nsfs_type *t;
 	struct ns_common *ns;
-	const char *name;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags & ~NSMODS_NSFS_OPEN_PIDFD || req.pad) {
+	if (req.flags & ~(NSMODS_NSFS_OPEN_PIDFD | NSMODS_NSFS_OPEN_FOR_CHILDREN) ||
+	    req.pad) {
 		pr_info_ratelimited("open: unknown flags %#x or pad %#x\n",
 				    req.flags, req.pad);
 		return -EINVAL;
 	}
-	name = nsfs_type_name(req.type);
-	if (!name) {
+	t = nsfs_find_type(req.type);
+	if (!t) {
 		pr_info_ratelimited("open: %#x is not a namespace type\n",
 				    req.type);
+		return -EINVAL;
+	}
+	if (req.flags & NSMODS_NSFS_OPEN_FOR_CHILDREN && !t->children) {
+		pr_info_ratelimited("open: %s namespaces have none for children\n",
+				    t->name);
 		return -EINVAL;
 	}
 	if (req.pid > INT_MAX ||
@@ -226,7 +299,7 @@ static long nsfs_dev_open_ns(void __user *arg)
 		return -EINVAL;
 	}
 
-	ns = nsfs_ns_of(&req, name);
+	ns = nsfs_ns_of(&req, t);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 	return nsfs_open_ns(ns);

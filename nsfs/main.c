@@ -5,7 +5,8 @@
  * Load registers /dev/nsmods_nsfs (dev.c); the filesystem (stash.c) is
  * mounted by the first namespace file and unmounted with the last.
  * debugfs shows the records and the get path counters in
- * /sys/kernel/debug/nsmods_nsfs/.  Unload undoes it all, in reverse.
+ * /sys/kernel/debug/nsmods_nsfs/, and times the get path (bench.c).
+ * Unload undoes it all, in reverse.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -45,9 +46,12 @@ static int __init nsfs_init(void)
 {
 	int err;
 
-	err = nsfs_dev_init();
+	err = nsfs_fs_init();
 	if (err)
 		return err;
+	err = nsfs_dev_init();
+	if (err)
+		goto err_fs;
 
 	/* Optional: debugfs failures leave the module working. */
 	nsfs_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -55,8 +59,14 @@ static int __init nsfs_init(void)
 			    &nsfs_records_fops);
 	debugfs_create_file("stats", 0444, nsfs_debugfs, NULL,
 			    &nsfs_stats_fops);
+	debugfs_create_file("bench", 0600, nsfs_debugfs, NULL,
+			    &nsfs_bench_fops);
 	pr_debug("loaded\n");
 	return 0;
+
+err_fs:
+	nsfs_fs_exit();
+	return err;
 }
 
 static void __exit nsfs_exit(void)

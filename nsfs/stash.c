@@ -25,21 +25,19 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
-#include <linux/hashtable.h>
 #include <linux/lockref.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/proc_ns.h>
 #include <linux/pseudo_fs.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
 #include <uapi/linux/nsmods_nsfs.h>
 #include <nsmods/nsfs.h>
-
-#define NSFS_TABLE_BITS 6
 
 static struct file_system_type nsfs_fs_type;
 
@@ -55,10 +53,26 @@ static struct vfsmount *nsfs_mnt;
  */
 static int nsfs_mnt_pins;
 
-/* Records by namespace; readers walk it under RCU. */
-static DEFINE_HASHTABLE(nsfs_table, NSFS_TABLE_BITS);
+/*
+ * Records by namespace: a resizable hash table keyed by the struct
+ * ns_common pointer, which is unique among live records (a record never
+ * outlives its namespace).  Lookups are lockless under RCU and cost the
+ * same whatever the number of records; the table grows and shrinks in
+ * the background.
+ */
+static struct rhashtable nsfs_table;
 
-/* Protects insertion into and removal from nsfs_table. */
+static const struct rhashtable_params nsfs_table_params = {
+	.key_len = sizeof(struct ns_common *),
+	.key_offset = offsetof(struct nsfs_rec, ns),
+	.head_offset = offsetof(struct nsfs_rec, node),
+	.automatic_shrinking = true,
+};
+
+/*
+ * Serializes insertion into and removal from nsfs_table with the last
+ * drop of a record's refs, so that a record found under it has refs > 0.
+ */
 static DEFINE_SPINLOCK(nsfs_table_lock);
 
 static atomic_long_t nsfs_nr_fast, nsfs_nr_slow, nsfs_nr_won, nsfs_nr_lost;
@@ -112,47 +126,64 @@ struct ns_common *nsfs_ns_get(struct ns_common *ns)
 }
 EXPORT_SYMBOL_IF_KUNIT(nsfs_ns_get);
 
+/* Under RCU; the record's memory stays until the read section ends. */
 static struct nsfs_rec *nsfs_table_find(struct ns_common *ns)
+{
+	return rhashtable_lookup(&nsfs_table, &ns, nsfs_table_params);
+}
+
+/*
+ * A reference on @ns's record if it has one: lockless, since a record
+ * whose refs reached zero is only waiting under nsfs_table_lock to leave
+ * the table and is passed over.
+ */
+static struct nsfs_rec *nsfs_rec_tryget(struct ns_common *ns)
 {
 	struct nsfs_rec *rec;
 
-	hash_for_each_possible_rcu(nsfs_table, rec, node, (unsigned long)ns,
-				   lockdep_is_held(&nsfs_table_lock))
-		if (rec->ns == ns)
-			return rec;
-	return NULL;
+	rcu_read_lock();
+	rec = nsfs_table_find(ns);
+	if (rec && !refcount_inc_not_zero(&rec->refs))
+		rec = NULL;
+	rcu_read_unlock();
+	return rec;
 }
 
 /* Find @ns's record or make one, with a reference for the caller. */
 static struct nsfs_rec *nsfs_rec_get_or_create(struct ns_common *ns)
 {
 	struct nsfs_rec *rec, *new;
+	int err;
 
-	spin_lock(&nsfs_table_lock);
-	rec = nsfs_table_find(ns);
-	if (rec)
-		refcount_inc(&rec->refs);
-	spin_unlock(&nsfs_table_lock);
+	rec = nsfs_rec_tryget(ns);
 	if (rec)
 		return rec;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	new->ns = ns;
 	new->ops = ns->ops;
 	new->inum = ns->inum;
 	refcount_set(&new->refs, 1);
 
 	spin_lock(&nsfs_table_lock);
+	/* Under the lock no record in the table has refs == 0. */
+	rcu_read_lock();
 	rec = nsfs_table_find(ns);
+	rcu_read_unlock();
 	if (rec) {
 		refcount_inc(&rec->refs);
 	} else {
-		hash_add_rcu(nsfs_table, &new->node, (unsigned long)ns);
-		atomic_long_inc(&nsfs_nr_records);
-		rec = new;
-		new = NULL;
+		err = rhashtable_insert_fast(&nsfs_table, &new->node,
+					     nsfs_table_params);
+		if (err) {
+			rec = ERR_PTR(err);
+		} else {
+			atomic_long_inc(&nsfs_nr_records);
+			rec = new;
+			new = NULL;
+		}
 	}
 	spin_unlock(&nsfs_table_lock);
 	kfree(new);
@@ -176,13 +207,14 @@ void nsfs_rec_put(struct nsfs_rec *rec)
 {
 	if (refcount_dec_not_one(&rec->refs))
 		return;
-	/* Maybe the last: drop it where lookups, which take refs, can't run. */
+	/* Maybe the last: drop it where no insertion for @rec->ns can run. */
 	spin_lock(&nsfs_table_lock);
 	if (!refcount_dec_and_test(&rec->refs)) {
 		spin_unlock(&nsfs_table_lock);
 		return;
 	}
-	hash_del_rcu(&rec->node);
+	WARN_ON(rhashtable_remove_fast(&nsfs_table, &rec->node,
+				       nsfs_table_params));
 	spin_unlock(&nsfs_table_lock);
 	/* Every dentry that was stashed here pruned itself before its iput. */
 	WARN_ON_ONCE(READ_ONCE(rec->stashed));
@@ -202,14 +234,7 @@ EXPORT_SYMBOL_IF_KUNIT(nsfs_rec_put);
  */
 struct nsfs_rec *nsfs_rec_find(struct ns_common *ns)
 {
-	struct nsfs_rec *rec;
-
-	spin_lock(&nsfs_table_lock);
-	rec = nsfs_table_find(ns);
-	if (rec)
-		refcount_inc(&rec->refs);
-	spin_unlock(&nsfs_table_lock);
-	return rec;
+	return nsfs_rec_tryget(ns);
 }
 EXPORT_SYMBOL_IF_KUNIT(nsfs_rec_find);
 
@@ -261,8 +286,10 @@ static struct dentry *nsfs_make_dentry(struct ns_common *ns)
 	simple_inode_init_ts(inode);
 
 	rec = nsfs_rec_get_or_create(ns);
-	if (!rec)
+	if (IS_ERR(rec)) {
+		err = PTR_ERR(rec);
 		goto err_iput;
+	}
 	/* From here the inode owns our reference on @ns, one on @rec, our pin. */
 	inode->i_private = rec;
 	atomic_long_inc(&nsfs_nr_inodes);
@@ -416,15 +443,21 @@ EXPORT_SYMBOL_IF_KUNIT(nsfs_get_stats);
 /* debugfs "records": one line per record. */
 int nsfs_show_records(struct seq_file *m, void *v)
 {
+	struct rhashtable_iter iter;
 	struct nsfs_rec *rec;
-	int bkt;
 
-	spin_lock(&nsfs_table_lock);
-	hash_for_each(nsfs_table, bkt, rec, node)
+	rhashtable_walk_enter(&nsfs_table, &iter);
+	/* Records seen are valid until rhashtable_walk_stop() (RCU). */
+	rhashtable_walk_start(&iter);
+	while ((rec = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(rec))
+			continue;	/* -EAGAIN: a resize; records may repeat */
 		seq_printf(m, "%s %u refs %u stashed %d\n", rec->ops->name,
 			   rec->inum, refcount_read(&rec->refs),
 			   READ_ONCE(rec->stashed) ? 1 : 0);
-	spin_unlock(&nsfs_table_lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
 	return 0;
 }
 
@@ -529,6 +562,16 @@ static struct file_system_type nsfs_fs_type = {
 };
 
 /**
+ * nsfs_fs_init() - set up the record table
+ *
+ * Return: 0 or a negative errno.
+ */
+int nsfs_fs_init(void)
+{
+	return rhashtable_init(&nsfs_table, &nsfs_table_params);
+}
+
+/**
  * nsfs_fs_exit() - check that nothing of the filesystem is left
  *
  * Unload runs only once the module's reference count is zero, so the last
@@ -541,4 +584,5 @@ void nsfs_fs_exit(void)
 	WARN_ON(READ_ONCE(nsfs_mnt_pins) || READ_ONCE(nsfs_mnt));
 	WARN_ON(atomic_long_read(&nsfs_nr_records));
 	WARN_ON(atomic_long_read(&nsfs_nr_inodes));
+	rhashtable_destroy(&nsfs_table);
 }

@@ -18,8 +18,6 @@
 
 #include "nsfs_test.h"
 
-#define NS_GET_NSTYPE_UPSTREAM _IO(0xb7, 0x3)
-
 static const struct {
 	unsigned int type;
 	const char *name;
@@ -206,8 +204,10 @@ void test_basic(void)
 	fd = ns_open(getpid(), CLONE_NEWNET, 0);
 	r = ns_ioctl(fd, _IO(NSMODS_NSFS_IOC_MAGIC, 0x7f));
 	CHECK(r == -ENOTTY, "unknown fd ioctl: %d, want -ENOTTY", r);
-	r = ns_ioctl(fd, NS_GET_NSTYPE_UPSTREAM);
-	CHECK(r == -ENOTTY, "upstream NS_GET_NSTYPE on ours: %d, want -ENOTTY", r);
+	r = ns_ioctl(fd, NS_GET_NSTYPE);
+	CHECK(r == CLONE_NEWNET, "the kernel's NS_GET_NSTYPE on ours: %d", r);
+	r = ns_ioctl(fd, _IO(NSIO, 0x7f));
+	CHECK(r == -ENOTTY, "unknown NSIO ioctl on ours: %d, want -ENOTTY", r);
 	{
 		char c;
 

@@ -8,8 +8,11 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "nsfs_test.h"
@@ -28,6 +31,57 @@ int ns_ioctl(int fd, unsigned long cmd)
 	int r = ioctl(fd, cmd);
 
 	return r < 0 ? -errno : r;
+}
+
+/* ioctl(@fd, @cmd, @arg); -errno on failure. */
+int ns_ioctl_arg(int fd, unsigned long cmd, unsigned long arg)
+{
+	int r = ioctl(fd, cmd, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+/* statfs f_type of @fd's filesystem, or -1. */
+long fs_magic(int fd)
+{
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) ? -1 : (long)sfs.f_type;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/*
+ * Become root of a user namespace of our own owned by uid 65534: first
+ * uid and gid 65534 with no capability, then a new user namespace whose 0
+ * maps to 65534.  0, or -1 after a FAIL line.
+ */
+int become_userns_root(void)
+{
+	if (become_user(65534, 65534, 0, NULL, 0))
+		return -1;
+	/* Our /proc/self files are ours again, for the maps. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) || unshare(CLONE_NEWUSER)) {
+		fail("unshare user ns as 65534: %m");
+		return -1;
+	}
+	if (write_str("/proc/self/setgroups", "deny") ||
+	    write_str("/proc/self/uid_map", "0 65534 1") ||
+	    write_str("/proc/self/gid_map", "0 65534 1")) {
+		fail("id maps: %m");
+		return -1;
+	}
+	return 0;
 }
 
 ino_t ino_of(const char *path)

@@ -14,6 +14,12 @@
  *                        (leaves the module unloaded)
  *   nsfs_test race       load, open, close, unload in rounds while
  *                        tests/nsfs_unload.sh syncs and drops caches
+ *   nsfs_test iface      the kernel's NS_GET_* ioctls on our fds
+ *   nsfs_test children   pid_for_children and time_for_children
+ *   nsfs_test noproc     pidfd opens with no procfs mounted
+ *   nsfs_test iface_perm the new operations as uid 65534 and as root of
+ *                        a user namespace owned by 65534
+ *   nsfs_test scale      the get path's time at 10, 1000, 10000 namespaces
  *
  * Each case is in the file of its name.  Each prints "FAIL: ..." lines for
  * what went wrong and exits non-zero if anything did.
@@ -28,7 +34,9 @@ int main(int argc, char **argv)
 		{ "fs", test_fs }, { "basic", test_basic }, { "perm", test_perm },
 		{ "keepalive", test_keepalive }, { "scm", test_scm },
 		{ "setns", test_setns }, { "opath", test_opath },
-		{ "race", test_race },
+		{ "race", test_race }, { "iface", test_iface },
+		{ "children", test_children }, { "noproc", test_noproc },
+		{ "iface_perm", test_iface_perm }, { "scale", test_scale },
 	};
 	const struct test_case *c = NULL;
 
@@ -37,7 +45,8 @@ int main(int argc, char **argv)
 		c = find_case(cases, ARRAY_SIZE(cases), argv[1]);
 	if (!c) {
 		fprintf(stderr,
-			"usage: %s fs|basic|perm|keepalive|scm|setns|opath|race\n",
+			"usage: %s fs|basic|perm|keepalive|scm|setns|opath|race|iface|\n"
+			"       children|noproc|iface_perm|scale\n",
 			argv[0]);
 		return 2;
 	}

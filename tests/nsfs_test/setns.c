@@ -17,8 +17,6 @@
 
 #include "nsfs_test.h"
 
-#define NSFS_MAGIC_UPSTREAM 0x6e736673
-
 void test_setns(void)
 {
 	const char *target = "/tmp/nsfs_bind";

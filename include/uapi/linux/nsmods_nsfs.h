@@ -11,7 +11,9 @@
  * On a namespace descriptor, fstat() shows the namespace's inode number
  * (st_ino, the number /proc/PID/ns/TYPE shows) and the ioctls below give
  * its type, its owning user namespace and its parent, and a descriptor of
- * the kernel's own nsfs for setns(2).
+ * the kernel's own nsfs for setns(2).  The kernel's own NS_GET_* ioctls of
+ * <linux/nsfs.h> are answered too, with their numbers and meaning (see
+ * Documentation/nsfs.rst for the list and for those that are not).
  */
 #ifndef _UAPI_LINUX_NSMODS_NSFS_H
 #define _UAPI_LINUX_NSMODS_NSFS_H
@@ -31,6 +33,12 @@
 
 /* nsmods_nsfs_open.flags: @pid is a pidfd, not a pid. */
 #define NSMODS_NSFS_OPEN_PIDFD	(1U << 0)
+/*
+ * nsmods_nsfs_open.flags: the namespace the task's children get, not its
+ * own (/proc/PID/ns/pid_for_children, time_for_children); only for
+ * CLONE_NEWPID and CLONE_NEWTIME.
+ */
+#define NSMODS_NSFS_OPEN_FOR_CHILDREN	(1U << 1)
 
 /**
  * struct nsmods_nsfs_open - argument of NSMODS_NSFS_IOC_OPEN
@@ -39,7 +47,8 @@
  * @type: the namespace type: one CLONE_NEW* value (CLONE_NEWNET,
  *	CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS, CLONE_NEWPID,
  *	CLONE_NEWUSER, CLONE_NEWCGROUP or CLONE_NEWTIME)
- * @flags: zero or NSMODS_NSFS_OPEN_PIDFD
+ * @flags: zero, or NSMODS_NSFS_OPEN_PIDFD, NSMODS_NSFS_OPEN_FOR_CHILDREN or
+ *	both
  * @pad: must be zero
  */
 struct nsmods_nsfs_open {
