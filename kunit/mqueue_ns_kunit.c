@@ -178,11 +178,75 @@ static void mqns_test_limits_check(struct kunit *test)
 	b.msgsize_default = MQNS_HARD_MSGSIZEMAX + 1;
 	KUNIT_EXPECT_EQ(test, mqns_limits_check(&b), -EINVAL);
 	b = l;
-	b.queues_max = MQNS_QUEUES_CEIL + 1;
-	KUNIT_EXPECT_EQ(test, mqns_limits_check(&b), -EINVAL);
+	b.queues_max = U32_MAX;	/* unbounded, as upstream's sysctl */
+	KUNIT_EXPECT_EQ(test, mqns_limits_check(&b), 0);
 	b = l;
 	b.queues_max = 0;	/* allowed: only privileged users create */
 	KUNIT_EXPECT_EQ(test, mqns_limits_check(&b), 0);
+}
+
+/* Without attributes: the defaults, clamped to the maxima (upstream). */
+static void mqns_test_attr_default(struct kunit *test)
+{
+	struct mqns_nslimits lim;
+	struct mqns_attr a;
+
+	mqns_limits_default(&lim);
+	mqns_attr_default(&lim, &a);
+	KUNIT_EXPECT_EQ(test, a.mq_maxmsg, 10);
+	KUNIT_EXPECT_EQ(test, a.mq_msgsize, 8192);
+	lim.msg_max = 5;
+	lim.msgsize_max = 1024;
+	mqns_attr_default(&lim, &a);
+	KUNIT_EXPECT_EQ(test, a.mq_maxmsg, 5);
+	KUNIT_EXPECT_EQ(test, a.mq_msgsize, 1024);
+	KUNIT_EXPECT_EQ(test, a.mq_flags, 0);
+	KUNIT_EXPECT_EQ(test, a.mq_curmsgs, 0);
+}
+
+/* Waiters: the highest task priority first, the longest waiter first. */
+static void mqns_test_waiter_order(struct kunit *test)
+{
+	struct task_struct *t = kunit_kzalloc(test, 3 * sizeof(*t), GFP_KERNEL);
+	struct mqns_waiter w[4] = {};
+	struct mqns_queue q;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t[0].prio = 130;	/* nice 10 */
+	t[1].prio = 120;	/* nice 0 */
+	t[2].prio = 100;	/* nice -20 */
+	mqns_queue_init(&q, 4, 16);
+	KUNIT_EXPECT_NULL(test, mqns_queue_first_waiter(&q, MQNS_RECV));
+	w[0].task = &t[0];
+	w[1].task = &t[1];
+	w[2].task = &t[1];
+	w[3].task = &t[2];
+	mqns_queue_wait_add(&q, MQNS_RECV, &w[0]);
+	mqns_queue_wait_add(&q, MQNS_RECV, &w[1]);
+	mqns_queue_wait_add(&q, MQNS_RECV, &w[2]);
+	KUNIT_EXPECT_PTR_EQ(test, mqns_queue_first_waiter(&q, MQNS_RECV), &w[1]);
+	KUNIT_EXPECT_NULL(test, mqns_queue_first_waiter(&q, MQNS_SEND));
+	mqns_queue_wait_add(&q, MQNS_RECV, &w[3]);
+	KUNIT_EXPECT_PTR_EQ(test, mqns_queue_first_waiter(&q, MQNS_RECV), &w[3]);
+	list_del(&w[3].node);
+	KUNIT_EXPECT_PTR_EQ(test, mqns_queue_first_waiter(&q, MQNS_RECV), &w[1]);
+	list_del(&w[1].node);
+	KUNIT_EXPECT_PTR_EQ(test, mqns_queue_first_waiter(&q, MQNS_RECV), &w[2]);
+	list_del(&w[2].node);
+	KUNIT_EXPECT_PTR_EQ(test, mqns_queue_first_waiter(&q, MQNS_RECV), &w[0]);
+	list_del(&w[0].node);
+	KUNIT_EXPECT_NULL(test, mqns_queue_first_waiter(&q, MQNS_RECV));
+	mqns_queue_destroy(&q);
+}
+
+/* A namespace without a kernel mqueue mount is refused, never used. */
+static void mqns_test_no_mq_mnt(struct kunit *test)
+{
+	struct ipc_namespace *ns = kunit_kzalloc(test, sizeof(*ns), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	KUNIT_EXPECT_PTR_EQ(test, mqns_ns_get(ns), ERR_PTR(-EOPNOTSUPP));
+	KUNIT_EXPECT_NULL(test, mqns_ns_lookup(ns));
 }
 
 static void mqns_test_user_accounting(struct kunit *test)
@@ -320,6 +384,9 @@ static struct kunit_case mqns_cases[] = {
 	KUNIT_CASE(mqns_test_limits_check),
 	KUNIT_CASE(mqns_test_user_accounting),
 	KUNIT_CASE(mqns_test_queue_bytes),
+	KUNIT_CASE(mqns_test_attr_default),
+	KUNIT_CASE(mqns_test_waiter_order),
+	KUNIT_CASE(mqns_test_no_mq_mnt),
 #ifndef MODULE
 	KUNIT_CASE_SLOW(mqns_test_record_lifetime),
 	KUNIT_CASE_SLOW(mqns_test_record_reuse),

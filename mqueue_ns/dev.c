@@ -10,6 +10,7 @@
  * with dentry_open(), as upstream's do_mq_open() does with its mount.
  */
 #include <linux/capability.h>
+#include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
@@ -23,14 +24,19 @@
 
 #include "internal.h"
 
-#define MQNS_OFLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC)
-
-/* The caller's namespace's record and internal mount, both counted. */
-static struct mqns_ns *mqns_current(struct vfsmount **mntp)
+/*
+ * The caller's namespace's record and internal mount, both counted.  With
+ * @make false (calls that only look), a namespace the module never met
+ * gets none: -ENOENT, and no record, superblock or mount is made for it.
+ */
+static struct mqns_ns *mqns_current(struct vfsmount **mntp, bool make)
 {
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
 	struct mqns_ns *rec;
 
-	rec = mqns_ns_get(current->nsproxy->ipc_ns);
+	rec = make ? mqns_ns_get(ns) : mqns_ns_lookup(ns);
+	if (!rec)
+		return ERR_PTR(-ENOENT);
 	if (IS_ERR(rec))
 		return rec;
 	*mntp = mqns_ns_mnt(rec);
@@ -51,30 +57,36 @@ static char *mqns_get_name(u64 uptr)
 	return name;
 }
 
+/* What lookup_one_len() refuses, for a namespace without a record. */
+static int mqns_name_ok(const char *name)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return -EACCES;
+	return 0;
+}
+
 static int mqns_may_open(struct dentry *dentry, u32 oflag)
 {
 	static const int acc[] = { MAY_READ, MAY_WRITE, MAY_READ | MAY_WRITE };
 
+	/* As upstream, only an existing queue refuses O_RDWR|O_WRONLY. */
+	if ((oflag & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
 	return inode_permission(&nop_mnt_idmap, d_inode(dentry),
 				acc[oflag & O_ACCMODE]);
 }
 
-/* Create @dentry in @dir with checked attributes @attr (NULL: defaults). */
-static int mqns_do_create(struct mqns_ns *rec, struct inode *dir,
-			  struct dentry *dentry, umode_t mode,
-			  struct mqns_attr *attr)
+/*
+ * Create @dentry in @dir with the caller's attributes @attr (NULL: the
+ * defaults); ->create checks them, after the dir's permission and the
+ * queue count, in upstream's order.
+ */
+static int mqns_do_create(struct inode *dir, struct dentry *dentry,
+			  umode_t mode, struct mqns_attr *attr)
 {
-	struct mqns_nslimits lim;
 	int err;
 
-	if (attr) {
-		spin_lock(&mqns_lock);
-		lim = rec->limits;
-		spin_unlock(&mqns_lock);
-		err = mqns_attr_check(&lim, attr, capable(CAP_SYS_RESOURCE));
-		if (err)
-			return err;
-	}
 	/* ->create reads it; we hold the dir's lock, as every creator does. */
 	dir->i_private = attr;
 	err = vfs_create(&nop_mnt_idmap, dir, dentry,
@@ -83,6 +95,12 @@ static int mqns_do_create(struct mqns_ns *rec, struct inode *dir,
 	return err;
 }
 
+/*
+ * mq_open().  As upstream: the fd is always close-on-exec, oflag bits
+ * other than the access mode, O_CREAT, O_EXCL and O_NONBLOCK are passed
+ * to the open file (invalid ones dropped), and the errors come in
+ * mq_open()'s order.
+ */
 static long mqns_ioc_open(struct mqns_open __user *uarg)
 {
 	struct mqns_attr attr, *attrp = NULL;
@@ -97,11 +115,7 @@ static long mqns_ioc_open(struct mqns_open __user *uarg)
 
 	if (copy_from_user(&o, uarg, sizeof(o)))
 		return -EFAULT;
-	if ((o.oflag & ~MQNS_OFLAGS) || (o.oflag & O_ACCMODE) == O_ACCMODE) {
-		pr_info_ratelimited("open: bad flags 0x%x\n", o.oflag);
-		return -EINVAL;
-	}
-	if ((o.oflag & O_CREAT) && o.attr) {
+	if (o.attr) {
 		if (copy_from_user(&attr, u64_to_user_ptr(o.attr), sizeof(attr)))
 			return -EFAULT;
 		attrp = &attr;
@@ -109,21 +123,23 @@ static long mqns_ioc_open(struct mqns_open __user *uarg)
 	name = mqns_get_name(o.name);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
-
-	rec = mqns_current(&mnt);
-	if (IS_ERR(rec)) {
-		err = PTR_ERR(rec);
-		goto out_name;
-	}
-	fd = get_unused_fd_flags(o.oflag & O_CLOEXEC);
+	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		err = fd;
-		goto out_rec;
+		goto out_name;
+	}
+	rec = mqns_current(&mnt, o.oflag & O_CREAT);
+	if (IS_ERR(rec)) {
+		err = PTR_ERR(rec);
+		/* No record: nothing exists, but a bad name says so first. */
+		if (err == -ENOENT)
+			err = mqns_name_ok(name) ?: -ENOENT;
+		goto out_fd;
 	}
 	if (o.oflag & O_CREAT) {
 		err = mnt_want_write(mnt);
 		if (err)
-			goto out_fd;
+			goto out_rec;
 		wrote = true;
 	}
 	root = mnt->mnt_root;
@@ -137,8 +153,8 @@ static long mqns_ioc_open(struct mqns_open __user *uarg)
 	if (d_really_is_negative(dentry)) {
 		err = -ENOENT;
 		if (o.oflag & O_CREAT) {
-			err = mqns_do_create(rec, d_inode(root), dentry,
-					     o.mode, attrp);
+			err = mqns_do_create(d_inode(root), dentry, o.mode,
+					     attrp);
 			created = !err;
 		}
 	} else {
@@ -151,7 +167,8 @@ static long mqns_ioc_open(struct mqns_open __user *uarg)
 	if (!err) {
 		struct path path = { .mnt = mnt, .dentry = dentry };
 
-		file = dentry_open(&path, o.oflag & ~(O_CREAT | O_EXCL),
+		file = dentry_open(&path, o.oflag & VALID_OPEN_FLAGS &
+				   ~(O_CREAT | O_EXCL | O_PATH),
 				   current_cred());
 		if (IS_ERR(file))
 			err = PTR_ERR(file);
@@ -161,18 +178,18 @@ out_write:
 	if (wrote)
 		mnt_drop_write(mnt);
 	if (err)
-		goto out_fd;
+		goto out_rec;
 	fd_install(fd, file);
 	mntput(mnt);
 	mqns_ns_put(rec);
 	kfree(name);
 	return fd;
 
-out_fd:
-	put_unused_fd(fd);
 out_rec:
 	mntput(mnt);
 	mqns_ns_put(rec);
+out_fd:
+	put_unused_fd(fd);
 out_name:
 	kfree(name);
 	return err;
@@ -193,9 +210,11 @@ static long mqns_ioc_unlink(struct mqns_name __user *uarg)
 	name = mqns_get_name(n.name);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
-	rec = mqns_current(&mnt);
+	rec = mqns_current(&mnt, false);
 	if (IS_ERR(rec)) {
 		err = PTR_ERR(rec);
+		if (err == -ENOENT)
+			err = mqns_name_ok(name) ?: -ENOENT;
 		goto out_name;
 	}
 	err = mnt_want_write(mnt);
@@ -232,45 +251,51 @@ out_name:
 static long mqns_ioc_limits(struct mqns_limits __user *uarg, bool set)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct mqns_nslimits lim;
 	struct mqns_limits l;
 	struct mqns_ns *rec;
-	int err = 0;
+	int err;
 
-	if (set) {
-		if (!ns_capable(ns->user_ns, CAP_SYS_RESOURCE))
-			return -EPERM;
-		if (copy_from_user(&l, uarg, sizeof(l)))
-			return -EFAULT;
-		err = mqns_limits_check(&l);
-		if (err) {
-			pr_info_ratelimited("limits out of range\n");
-			return err;
+	if (!set) {
+		memset(&l, 0, sizeof(l));
+		/* Only a look: no record is made for it. */
+		rec = mqns_ns_lookup(ns);
+		mqns_limits_default(&lim);
+		if (rec) {
+			spin_lock(&mqns_lock);
+			lim = rec->limits;
+			l.queues_count = rec->queues;
+			spin_unlock(&mqns_lock);
+			mqns_ns_put(rec);
 		}
+		l.queues_max = lim.queues_max;
+		l.msg_max = lim.msg_max;
+		l.msgsize_max = lim.msgsize_max;
+		l.msg_default = lim.msg_default;
+		l.msgsize_default = lim.msgsize_default;
+		return copy_to_user(uarg, &l, sizeof(l)) ? -EFAULT : 0;
+	}
+	if (!ns_capable(ns->user_ns, CAP_SYS_RESOURCE))
+		return -EPERM;
+	if (copy_from_user(&l, uarg, sizeof(l)))
+		return -EFAULT;
+	err = mqns_limits_check(&l);
+	if (err) {
+		pr_info_ratelimited("limits out of range\n");
+		return err;
 	}
 	rec = mqns_ns_get(ns);
 	if (IS_ERR(rec))
 		return PTR_ERR(rec);
 	spin_lock(&mqns_lock);
-	if (set) {
-		rec->limits.queues_max = l.queues_max;
-		rec->limits.msg_max = l.msg_max;
-		rec->limits.msgsize_max = l.msgsize_max;
-		rec->limits.msg_default = l.msg_default;
-		rec->limits.msgsize_default = l.msgsize_default;
-	} else {
-		memset(&l, 0, sizeof(l));
-		l.queues_max = rec->limits.queues_max;
-		l.msg_max = rec->limits.msg_max;
-		l.msgsize_max = rec->limits.msgsize_max;
-		l.msg_default = rec->limits.msg_default;
-		l.msgsize_default = rec->limits.msgsize_default;
-		l.queues_count = rec->queues;
-	}
+	rec->limits.queues_max = l.queues_max;
+	rec->limits.msg_max = l.msg_max;
+	rec->limits.msgsize_max = l.msgsize_max;
+	rec->limits.msg_default = l.msg_default;
+	rec->limits.msgsize_default = l.msgsize_default;
 	spin_unlock(&mqns_lock);
 	mqns_ns_put(rec);
-	if (!set && copy_to_user(uarg, &l, sizeof(l)))
-		err = -EFAULT;
-	return err;
+	return 0;
 }
 
 static long mqns_dev_ioctl(struct file *file, unsigned int cmd,

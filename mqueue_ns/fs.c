@@ -17,6 +17,7 @@
 #include <linux/nsproxy.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/time.h>
 #include <linux/uaccess.h>
@@ -24,8 +25,9 @@
 
 #include "internal.h"
 
-/* Upstream gives queue files this size; some tools look at it. */
+/* Upstream gives queue files and the directory these sizes. */
 #define MQNS_FILENT_SIZE	80
+#define MQNS_DIRENT_SIZE	20
 
 static struct kmem_cache *mqns_inode_cachep;
 
@@ -63,19 +65,23 @@ static struct inode *mqns_get_inode(struct super_block *sb, umode_t mode,
 }
 
 /*
- * Make a queue in @dir's superblock.  @attr was checked by the caller, or
- * is NULL for the namespace's defaults (open(2) with O_CREAT on a mount).
+ * Make a queue in @dir's superblock with @attr, unchecked, or (NULL) the
+ * namespace's defaults.  Upstream's order: the namespace's death (EACCES),
+ * the queue count (ENOSPC), the attributes (EINVAL, EOVERFLOW), the
+ * creator's RLIMIT_MSGQUEUE (EMFILE).  CAP_SYS_RESOURCE is asked for only
+ * when a limit would refuse the queue.
  */
 static int mqns_create_attr(struct inode *dir, struct dentry *dentry,
-			    umode_t mode, const struct mqns_attr *attr)
+			    umode_t mode, const struct mqns_attr *uattr)
 {
 	struct mqns_ns *rec = dir->i_sb->s_fs_info;
-	bool privileged = capable(CAP_SYS_RESOURCE);
 	struct mqns_inode_info *info;
-	struct mqns_attr defaults;
+	struct mqns_nslimits lim;
+	struct mqns_attr attr;
 	unsigned long bytes;
 	struct inode *inode;
 	kuid_t uid = current_uid();
+	bool over;
 	int err;
 
 	spin_lock(&mqns_lock);
@@ -85,25 +91,31 @@ static int mqns_create_attr(struct inode *dir, struct dentry *dentry,
 				    rec->inum);
 		return -EACCES;
 	}
-	if (rec->queues >= rec->limits.queues_max && !privileged) {
+	/* capable() cannot sleep; upstream asks it under its lock too. */
+	if (rec->queues >= rec->limits.queues_max &&
+	    !capable(CAP_SYS_RESOURCE)) {
 		spin_unlock(&mqns_lock);
 		return -ENOSPC;
 	}
-	if (!attr) {
-		memset(&defaults, 0, sizeof(defaults));
-		defaults.mq_maxmsg = rec->limits.msg_default;
-		defaults.mq_msgsize = rec->limits.msgsize_default;
-		attr = &defaults;
-	}
 	rec->queues++;
+	lim = rec->limits;
 	spin_unlock(&mqns_lock);
 
-	bytes = mqns_queue_bytes(attr->mq_maxmsg, attr->mq_msgsize);
+	if (uattr)
+		attr = *uattr;
+	else
+		mqns_attr_default(&lim, &attr);
+	/* Within the namespace's maxima the capability cannot matter. */
+	over = attr.mq_maxmsg > lim.msg_max || attr.mq_msgsize > lim.msgsize_max;
+	err = mqns_attr_check(&lim, &attr, over && capable(CAP_SYS_RESOURCE));
+	if (err)
+		goto out_count;
+	bytes = mqns_queue_bytes(attr.mq_maxmsg, attr.mq_msgsize);
 	err = mqns_user_charge(uid, bytes, rlimit(RLIMIT_MSGQUEUE));
 	if (err)
 		goto out_count;
 	err = -ENOMEM;
-	inode = mqns_get_inode(dir->i_sb, S_IFREG | mode, attr);
+	inode = mqns_get_inode(dir->i_sb, S_IFREG | mode, &attr);
 	if (!inode)
 		goto out_charge;
 	info = MQNS_I(inode);
@@ -125,7 +137,7 @@ out_count:
 
 /*
  * ->create: open(2) with O_CREAT on a mount gets the defaults; the device
- * passes its checked attributes in dir->i_private, under the dir's lock.
+ * passes the caller's attributes in dir->i_private, under the dir's lock.
  */
 static int mqns_create(struct mnt_idmap *idmap, struct inode *dir,
 		       struct dentry *dentry, umode_t mode, bool excl)
@@ -179,6 +191,20 @@ static const struct super_operations mqns_sops = {
 	.drop_inode = generic_delete_inode,
 };
 
+/*
+ * The queue directory belongs to the namespace's owner, root of its user
+ * namespace (global root where that has no root mapped, as upstream's
+ * fs.mqueue sysctl files), never to whoever happened to use it first.
+ */
+static void mqns_root_owner(struct mqns_ns *rec, kuid_t *uid, kgid_t *gid)
+{
+	kuid_t u = make_kuid(rec->user_ns, 0);
+	kgid_t g = make_kgid(rec->user_ns, 0);
+
+	*uid = uid_valid(u) ? u : GLOBAL_ROOT_UID;
+	*gid = gid_valid(g) ? g : GLOBAL_ROOT_GID;
+}
+
 static int mqns_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct inode *inode;
@@ -190,6 +216,10 @@ static int mqns_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_magic = MQNS_SUPER_MAGIC;
 	sb->s_op = &mqns_sops;
 	inode = mqns_get_inode(sb, S_IFDIR | S_ISVTX | 0777, NULL);
+	if (inode) {
+		mqns_root_owner(sb->s_fs_info, &inode->i_uid, &inode->i_gid);
+		inode->i_size = 2 * MQNS_DIRENT_SIZE;
+	}
 	sb->s_root = d_make_root(inode);
 	if (!sb->s_root)
 		return -ENOMEM;
@@ -337,56 +367,84 @@ static int mqns_deadline(const struct mqns_msg *m, ktime_t *expires)
 }
 
 /*
- * Wait on @wq until @ready says so.  Called and returns with q->lock held.
- * Return: 0 when ready, -EAGAIN, -ETIMEDOUT or -EINTR.
+ * Sleep as @w on @q's @dir list until a peer settles @w (upstream's
+ * pipelined send and receive), the deadline passes or a signal comes.
+ * Called and returns with q->lock held.  No timer slack, as upstream's
+ * timed calls.
+ * Return: 0 when settled, -ETIMEDOUT or -ERESTARTSYS.
  */
-static int mqns_wait(struct mqns_queue *q, wait_queue_head_t *wq,
-		     bool (*ready)(struct mqns_queue *q), bool nonblock,
-		     ktime_t *expires)
+static int mqns_sleep(struct mqns_queue *q, enum mqns_dir dir,
+		      struct mqns_waiter *w, ktime_t *expires)
 {
-	bool expired = false;
-	DEFINE_WAIT(wait);
+	int ret;
 
+	w->task = current;
+	w->ready = 0;
+	mqns_queue_wait_add(q, dir, w);
 	for (;;) {
-		if (ready(q))
-			return 0;
-		if (nonblock)
-			return -EAGAIN;
-		if (expired)
-			return -ETIMEDOUT;
-		if (signal_pending(current))
-			return -EINTR;
-		prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+		set_current_state(TASK_INTERRUPTIBLE);
 		mutex_unlock(&q->lock);
-		/* 0: the deadline passed; otherwise woken (or no deadline). */
-		if (!schedule_hrtimeout_range_clock(expires,
-						    current->timer_slack_ns,
-						    HRTIMER_MODE_ABS,
-						    CLOCK_REALTIME))
-			expired = true;
-		finish_wait(wq, &wait);
+		ret = schedule_hrtimeout_range_clock(expires, 0,
+						     HRTIMER_MODE_ABS,
+						     CLOCK_REALTIME);
 		mutex_lock(&q->lock);
+		/* Pairs with mqns_settle()'s release: @w->msg is settled. */
+		if (smp_load_acquire(&w->ready))
+			return 0;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!ret) {
+			ret = -ETIMEDOUT;
+			break;
+		}
 	}
+	list_del(&w->node);
+	return ret;
 }
 
-static bool mqns_has_room(struct mqns_queue *q)
+/*
+ * Settle waiter @w, under q->lock: take it off its list and mark it
+ * ready.  It may return (and its @w go) as soon as ready is set, so the
+ * task is returned counted, to be woken after the lock is dropped.
+ */
+static struct task_struct *mqns_settle(struct mqns_waiter *w)
 {
-	return q->curmsgs < q->maxmsg;
+	struct task_struct *task = get_task_struct(w->task);
+
+	list_del(&w->node);
+	/* Pairs with mqns_sleep()'s acquire: the waiter's msg is settled. */
+	smp_store_release(&w->ready, 1);
+	return task;
 }
 
-static bool mqns_has_msg(struct mqns_queue *q)
+static void mqns_wake(struct task_struct *task)
 {
-	return q->curmsgs > 0;
+	if (!task)
+		return;
+	wake_up_process(task);
+	put_task_struct(task);
+}
+
+static void mqns_touch(struct inode *inode)
+{
+	inode_set_atime_to_ts(inode,
+			      inode_set_mtime_to_ts(inode,
+						    inode_set_ctime_current(inode)));
 }
 
 static long mqns_send(struct file *file, struct mqns_msg __user *uarg)
 {
 	struct inode *inode = file_inode(file);
 	struct mqns_queue *q = &MQNS_I(inode)->q;
+	struct task_struct *wake = NULL;
+	struct mqns_waiter w, *receiver;
 	struct mqns_msg_buf *msg;
+	bool queued = false;
 	ktime_t expires;
 	struct mqns_msg m;
-	int timed, err;
+	int timed, err = 0;
 
 	if (copy_from_user(&m, uarg, sizeof(m)))
 		return -EFAULT;
@@ -409,19 +467,42 @@ static long mqns_send(struct file *file, struct mqns_msg __user *uarg)
 	}
 
 	mutex_lock(&q->lock);
-	err = mqns_wait(q, &q->swait, mqns_has_room,
-			file->f_flags & O_NONBLOCK, timed ? &expires : NULL);
-	if (!err)
-		err = mqns_queue_insert(q, msg);
+	receiver = NULL;
+	if (q->curmsgs >= q->maxmsg) {
+		if (file->f_flags & O_NONBLOCK) {
+			err = -EAGAIN;
+		} else {
+			/* A receiver queues @msg for us when it makes room. */
+			w.msg = msg;
+			err = mqns_sleep(q, MQNS_SEND, &w,
+					 timed ? &expires : NULL);
+			if (!err)
+				msg = NULL;
+		}
+	} else {
+		receiver = mqns_queue_first_waiter(q, MQNS_RECV);
+		if (receiver) {
+			/* The queue is empty: hand @msg straight over. */
+			receiver->msg = msg;
+			wake = mqns_settle(receiver);
+			msg = NULL;
+		} else {
+			err = mqns_queue_insert(q, msg);
+			if (!err) {
+				msg = NULL;
+				queued = true;
+			}
+		}
+	}
 	mutex_unlock(&q->lock);
-	if (err) {
+	mqns_wake(wake);
+	if (queued)
+		wake_up_interruptible(&q->rwait);
+	if (msg) {
 		mqns_msg_free(msg);
 		return err;
 	}
-	wake_up_interruptible(&q->rwait);
-	inode_set_atime_to_ts(inode,
-			      inode_set_mtime_to_ts(inode,
-						    inode_set_ctime_current(inode)));
+	mqns_touch(inode);
 	return 0;
 }
 
@@ -429,7 +510,10 @@ static long mqns_receive(struct file *file, struct mqns_msg __user *uarg)
 {
 	struct inode *inode = file_inode(file);
 	struct mqns_queue *q = &MQNS_I(inode)->q;
+	struct task_struct *wake = NULL;
+	struct mqns_waiter w, *sender;
 	struct mqns_msg_buf *msg;
+	bool made_room = false;
 	ktime_t expires;
 	struct mqns_msg m;
 	int timed, err;
@@ -446,27 +530,44 @@ static long mqns_receive(struct file *file, struct mqns_msg __user *uarg)
 		return -EMSGSIZE;
 
 	mutex_lock(&q->lock);
-	err = mqns_wait(q, &q->rwait, mqns_has_msg,
-			file->f_flags & O_NONBLOCK, timed ? &expires : NULL);
-	if (err) {
-		mutex_unlock(&q->lock);
-		return err;
+	sender = NULL;
+	w.msg = NULL;
+	if (!q->curmsgs) {
+		if (file->f_flags & O_NONBLOCK) {
+			err = -EAGAIN;
+		} else {
+			/* A sender hands us its message. */
+			err = mqns_sleep(q, MQNS_RECV, &w,
+					 timed ? &expires : NULL);
+		}
+		msg = w.msg;
+	} else {
+		msg = mqns_queue_peek(q);
+		mqns_queue_remove(q, msg);
+		/* The room goes to the longest waiting sender, if any. */
+		sender = mqns_queue_first_waiter(q, MQNS_SEND);
+		if (sender && !mqns_queue_insert(q, sender->msg))
+			wake = mqns_settle(sender);
+		made_room = !sender;
+		err = 0;
 	}
-	msg = mqns_queue_peek(q);
-	/* Copy out under the lock: a fault leaves the message queued. */
-	if (copy_to_user(u64_to_user_ptr(m.buf), msg->data, msg->len) ||
-	    put_user(msg->prio, &uarg->prio)) {
-		mutex_unlock(&q->lock);
-		return -EFAULT;
-	}
-	mqns_queue_remove(q, msg);
 	mutex_unlock(&q->lock);
-	wake_up_interruptible(&q->swait);
+	if (err)
+		return err;
+	mqns_wake(wake);
+	if (made_room)
+		wake_up_interruptible(&q->swait);
+	mqns_touch(inode);
+
+	/*
+	 * The message is ours alone: copy it without the lock.  As upstream,
+	 * a fault loses it (EFAULT).
+	 */
 	ret = msg->len;
+	if (put_user(msg->prio, &uarg->prio) ||
+	    copy_to_user(u64_to_user_ptr(m.buf), msg->data, msg->len))
+		ret = -EFAULT;
 	mqns_msg_free(msg);
-	inode_set_atime_to_ts(inode,
-			      inode_set_mtime_to_ts(inode,
-						    inode_set_ctime_current(inode)));
 	return ret;
 }
 

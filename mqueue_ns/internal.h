@@ -10,8 +10,6 @@
 
 struct seq_file;
 
-#define MQNS_SUPER_MAGIC	0x4d514e53	/* "MQNS" */
-
 /* A queue's inode; directories use only @vfs_inode. */
 struct mqns_inode_info {
 	struct mqns_queue q;
@@ -48,6 +46,10 @@ struct vfsmount *mqns_internal_mount(struct mqns_ns *rec);
 /* dev.c */
 int mqns_dev_init(void);
 void mqns_dev_exit(void);
+
+/* limits.c */
+int mqns_limits_init(void);
+void mqns_limits_exit(void);
 
 /* queue.c */
 void mqns_users_show(struct seq_file *m);

@@ -3,14 +3,23 @@
  * nsmods_mqueue_ns: POSIX message queues in a filesystem per ipc namespace
  * (Documentation/mqueue_ns.rst).  This file holds the module's init/exit
  * ladder and its debugfs files; ns.c the per-namespace records, fs.c the
- * filesystem, queue.c the queues, dev.c the device.
+ * filesystem, queue.c the queues, dev.c the device, limits.c the limits
+ * files in /proc/fs/nsmods_mqueue_ns/.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/ipc_namespace.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/seq_file.h>
+#include <linux/sched.h>
 
 #include "internal.h"
+
+/* Kbuild and Kconfig keep us from being built so; say it if forced. */
+#if !IS_ENABLED(CONFIG_POSIX_MQUEUE)
+#error "nsmods_mqueue_ns needs CONFIG_POSIX_MQUEUE"
+#endif
 
 static struct dentry *mqns_debugfs;
 
@@ -46,6 +55,11 @@ static int __init mqns_init(void)
 {
 	int err;
 
+	/* A namespace without its kernel mqueue mount: nothing to watch. */
+	if (!current->nsproxy->ipc_ns->mq_mnt) {
+		pr_err("no POSIX message queues in this kernel (CONFIG_POSIX_MQUEUE)\n");
+		return -EOPNOTSUPP;
+	}
 	err = mqns_ns_init();
 	if (err)
 		return err;
@@ -55,9 +69,14 @@ static int __init mqns_init(void)
 	err = mqns_dev_init();
 	if (err)
 		goto err_fs;
+	err = mqns_limits_init();
+	if (err)
+		goto err_dev;
 	mqns_debugfs_init();
 	return 0;
 
+err_dev:
+	mqns_dev_exit();
 err_fs:
 	mqns_fs_exit();
 err_ns:
@@ -73,6 +92,7 @@ err_ns:
 static void __exit mqns_exit(void)
 {
 	debugfs_remove(mqns_debugfs);
+	mqns_limits_exit();
 	mqns_dev_exit();
 	mqns_ns_drain();
 	mqns_fs_exit();

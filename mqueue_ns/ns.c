@@ -268,12 +268,16 @@ out_put:
  * The first use makes the namespace's superblock and its internal mount,
  * which lives until the namespace dies.
  *
- * Return: the record with a reference, or an ERR_PTR.
+ * Return: the record with a reference, or an ERR_PTR (-EOPNOTSUPP for a
+ * namespace without a kernel mqueue mount).
  */
 struct mqns_ns *mqns_ns_get(struct ipc_namespace *ns)
 {
 	struct mqns_ns *rec;
 
+	/* No POSIX mq in this kernel (Kbuild refuses to build us there). */
+	if (!ns->mq_mnt)
+		return ERR_PTR(-EOPNOTSUPP);
 	rec = mqns_ns_lookup(ns);
 	if (rec)
 		return rec;

@@ -8,6 +8,7 @@
 #include <linux/spinlock.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/user_namespace.h>
 #include <kunit/visibility.h>
@@ -26,6 +27,8 @@ void mqns_queue_init(struct mqns_queue *q, long maxmsg, long msgsize)
 	mutex_init(&q->lock);
 	q->prios = RB_ROOT;
 	q->spare = NULL;
+	INIT_LIST_HEAD(&q->waiters[MQNS_SEND]);
+	INIT_LIST_HEAD(&q->waiters[MQNS_RECV]);
 	init_waitqueue_head(&q->rwait);
 	init_waitqueue_head(&q->swait);
 	q->maxmsg = maxmsg;
@@ -166,6 +169,47 @@ void mqns_queue_remove(struct mqns_queue *q, struct mqns_msg_buf *msg)
 EXPORT_SYMBOL_IF_KUNIT(mqns_queue_remove);
 
 /**
+ * mqns_queue_wait_add() - put the current task on a queue's waiters
+ * @q: the queue, locked
+ * @dir: MQNS_SEND or MQNS_RECV
+ * @w: the waiter, with @w->task set
+ *
+ * The list is kept in task priority order, the highest last, and a new
+ * waiter goes in front of those of its own priority, so the last entry
+ * is the highest-priority, longest waiter (upstream's order).
+ */
+void mqns_queue_wait_add(struct mqns_queue *q, enum mqns_dir dir,
+			 struct mqns_waiter *w)
+{
+	struct mqns_waiter *walk;
+
+	list_for_each_entry(walk, &q->waiters[dir], node) {
+		if (walk->task->prio <= w->task->prio) {
+			list_add_tail(&w->node, &walk->node);
+			return;
+		}
+	}
+	list_add_tail(&w->node, &q->waiters[dir]);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqns_queue_wait_add);
+
+/**
+ * mqns_queue_first_waiter() - the waiter an operation serves first
+ * @q: the queue, locked
+ * @dir: MQNS_SEND or MQNS_RECV
+ *
+ * Return: the highest-priority, longest waiter, or NULL.
+ */
+struct mqns_waiter *mqns_queue_first_waiter(struct mqns_queue *q,
+					    enum mqns_dir dir)
+{
+	if (list_empty(&q->waiters[dir]))
+		return NULL;
+	return list_last_entry(&q->waiters[dir], struct mqns_waiter, node);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqns_queue_first_waiter);
+
+/**
  * mqns_qsize_line() - the line read(2) gives, in upstream's format
  * @q: the queue
  * @buf: where to write it
@@ -257,18 +301,31 @@ void mqns_limits_default(struct mqns_nslimits *l)
 EXPORT_SYMBOL_IF_KUNIT(mqns_limits_default);
 
 /**
+ * mqns_attr_default() - the attributes of a queue created without any
+ * @lim: the namespace's limits
+ * @attr: filled in
+ *
+ * As upstream: the defaults, clamped to the namespace's maxima.
+ */
+void mqns_attr_default(const struct mqns_nslimits *lim, struct mqns_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->mq_maxmsg = min(lim->msg_max, lim->msg_default);
+	attr->mq_msgsize = min(lim->msgsize_max, lim->msgsize_default);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqns_attr_default);
+
+/**
  * mqns_limits_check() - validate limits a user wants to set
  * @l: the limits
  *
  * The ranges are upstream's sysctl ranges; queues_max, unbounded there,
- * stops at MQNS_QUEUES_CEIL here.
+ * takes any value.
  *
  * Return: 0 or -EINVAL.
  */
 int mqns_limits_check(const struct mqns_limits *l)
 {
-	if (l->queues_max > MQNS_QUEUES_CEIL)
-		return -EINVAL;
 	if (l->msg_max < 1 || l->msg_max > MQNS_HARD_MSGMAX ||
 	    l->msg_default < 1 || l->msg_default > MQNS_HARD_MSGMAX)
 		return -EINVAL;

@@ -14,6 +14,8 @@
 #   build-6.1   the modules build against Debian 12's 6.1 headers
 #   install     make modules_install against Debian's 6.12 headers, staged:
 #               the four modules only, signed with a configured key, depmod
+#   no-posix-mqueue  a kernel without CONFIG_POSIX_MQUEUE gets no
+#               nsmods_mqueue_ns, and the build says why
 #   pr_fmt      no file defines pr_fmt (Kbuild does), and every message
 #               format in a built module starts with the module's name
 set -uo pipefail
@@ -187,6 +189,24 @@ check_install() {
 		{ echo "modules.dep lacks them"; return 1; }
 }
 
+# A kernel without POSIX message queues: mqueue_ns would find no mqueue
+# mount to watch (issue 12).  The configuration is the test kernel's with
+# CONFIG_POSIX_MQUEUE taken away on make's command line, which overrides
+# what Kbuild reads from include/config/auto.conf.
+check_no_posix_mqueue() {
+	local copy ko
+	copy=$tmp/no-posix-mqueue
+	mkdir -p "$copy" && git ls-files -z | xargs -0 cp --parents -t "$copy" &&
+	make -C "$kdir" M="$copy" CC="ccache gcc" -j"$NSMODS_JOBS" \
+		CONFIG_POSIX_MQUEUE= modules >"$tmp/npm.out" 2>&1 ||
+		{ cat "$tmp/npm.out"; return 1; }
+	grep 'nsmods_mqueue_ns is not built: it needs CONFIG_POSIX_MQUEUE' "$tmp/npm.out" ||
+		{ echo "no warning that nsmods_mqueue_ns is not built"; return 1; }
+	ko=$(cd "$copy" && find . -name '*.ko' -printf '%f\n' | sort | tr '\n' ' ')
+	echo "built without CONFIG_POSIX_MQUEUE: $ko"
+	[ "$ko" = "nsmods_nsfs.ko nsmods_pipefs.ko nsmods_sunrpc_ns.ko " ]
+}
+
 run_check w1 check_w1
 run_check sparse check_sparse
 run_check checkpatch check_checkpatch
@@ -196,3 +216,4 @@ run_check spdx check_spdx
 run_check pr_fmt check_pr_fmt
 run_check build-6.1 check_build_6_1
 run_check install check_install
+run_check no-posix-mqueue check_no_posix_mqueue

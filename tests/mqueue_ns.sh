@@ -43,7 +43,9 @@ fi
 [ -z "$(cat "$dbg/namespaces" "$dbg/users" 2>/dev/null)" ] ||
 	fail "records right after insmod: $(cat "$dbg/namespaces" "$dbg/users")"
 
-for c in order block vfs limits nsdeath edge scm userns stress; do
+for c in order block vfs limits nsdeath edge scm userns stress \
+	owner uffd cloexec restart defaults errno statfs limfile slack capat \
+	wakeone pin; do
 	run_case "$c" timeout 60 "$prog" "$c"
 done
 

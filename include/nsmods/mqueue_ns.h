@@ -23,7 +23,6 @@ struct vfsmount;
 struct super_block;
 
 /* Upstream's hard ceilings (include/linux/ipc_namespace.h), and floors. */
-#define MQNS_QUEUES_CEIL	65536	/* ours: queues_max is a u32 */
 #define MQNS_HARD_MSGMAX	65536
 #define MQNS_HARD_MSGSIZEMAX	(16 * 1024 * 1024)
 #define MQNS_MIN_MSGSIZEMAX	128
@@ -43,14 +42,37 @@ struct mqns_prio {
 	struct list_head msgs;
 };
 
+/* Which list of struct mqns_queue a waiter is on. */
+enum mqns_dir {
+	MQNS_SEND,
+	MQNS_RECV,
+};
+
+/**
+ * struct mqns_waiter - a sender or receiver asleep on a queue
+ * @node: on mqns_queue.waiters[dir], highest task priority last, and
+ *	the longest waiter last among equals (mqns_queue.lock)
+ * @task: the sleeping task; the waker takes its own reference
+ * @msg: a sender's message, or the message handed to a receiver
+ * @ready: set (release) by the waker once @msg is settled; the waiter
+ *	may then return without the lock
+ */
+struct mqns_waiter {
+	struct list_head node;
+	struct task_struct *task;
+	struct mqns_msg_buf *msg;
+	int ready;
+};
+
 /**
  * struct mqns_queue - one message queue, without its inode
- * @lock: serialises senders and receivers; held across the copy to user
- *	space on receive so a failed copy loses nothing
+ * @lock: serialises senders and receivers; never held across a copy to
+ *	or from user space
  * @prios: mqns_prio nodes by priority (protected by @lock)
  * @spare: one free mqns_prio kept for the next new priority (@lock)
- * @rwait: receivers waiting for a message
- * @swait: senders waiting for room
+ * @waiters: blocked senders and receivers, by enum mqns_dir (@lock)
+ * @rwait: poll(2) waiting for a message
+ * @swait: poll(2) waiting for room
  * @maxmsg: queue depth, fixed at creation
  * @msgsize: largest message, fixed at creation
  * @curmsgs: messages queued (@lock; read locklessly by poll)
@@ -60,6 +82,7 @@ struct mqns_queue {
 	struct mutex lock;		/* see @lock above */
 	struct rb_root prios;
 	struct mqns_prio *spare;
+	struct list_head waiters[2];
 	wait_queue_head_t rwait;
 	wait_queue_head_t swait;
 	long maxmsg;
@@ -123,6 +146,10 @@ void mqns_queue_destroy(struct mqns_queue *q);
 int mqns_queue_insert(struct mqns_queue *q, struct mqns_msg_buf *msg);
 struct mqns_msg_buf *mqns_queue_peek(struct mqns_queue *q);
 void mqns_queue_remove(struct mqns_queue *q, struct mqns_msg_buf *msg);
+void mqns_queue_wait_add(struct mqns_queue *q, enum mqns_dir dir,
+			 struct mqns_waiter *w);
+struct mqns_waiter *mqns_queue_first_waiter(struct mqns_queue *q,
+					    enum mqns_dir dir);
 struct mqns_msg_buf *mqns_msg_alloc(size_t len, unsigned int prio);
 void mqns_msg_free(struct mqns_msg_buf *msg);
 int mqns_qsize_line(struct mqns_queue *q, char *buf, size_t size);
@@ -131,6 +158,7 @@ int mqns_attr_check(const struct mqns_nslimits *lim, const struct mqns_attr *att
 unsigned long mqns_queue_bytes(long maxmsg, long msgsize);
 int mqns_limits_check(const struct mqns_limits *l);
 void mqns_limits_default(struct mqns_nslimits *l);
+void mqns_attr_default(const struct mqns_nslimits *lim, struct mqns_attr *attr);
 
 /* queue.c: per-user byte accounting (RLIMIT_MSGQUEUE) */
 int mqns_user_charge(kuid_t uid, unsigned long bytes, unsigned long limit);

@@ -86,10 +86,9 @@ static void limits_body(void)
 		{ "msg_default 65537", { 256, 10, 8192, 65537, 8192, 0 } },
 		{ "msgsize_default 127", { 256, 10, 8192, 10, 127, 0 } },
 		{ "msgsize_default 16M+1", { 256, 10, 8192, 10, 16777217, 0 } },
-		{ "queues_max 65537", { 65537, 10, 8192, 10, 8192, 0 } },
 	};
 	static const struct mqns_limits edge_hi = {
-		65536, 65536, 16777216, 65536, 16777216, 0
+		4294967295U, 65536, 16777216, 65536, 16777216, 0
 	};
 	static const struct mqns_limits edge_lo = { 1, 1, 128, 1, 128, 0 };
 	struct mqns_attr a, old = { 0 };

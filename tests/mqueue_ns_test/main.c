@@ -29,6 +29,20 @@
  *                           queue, print "ready INUM", wait for EOF on
  *                           stdin
  *
+ * Issue 12's cases, each run on upstream's mq as well where it can:
+ *   owner    the queue directory belongs to the namespace's owner
+ *   uffd     a receiver faulting on its buffer blocks nobody else
+ *   pin      (in the initial ipc ns) calls that only look make no state
+ *   cloexec  queue fds are close-on-exec
+ *   restart  SA_RESTART restarts a blocked send or receive
+ *   defaults default attributes clamped to the maxima
+ *   errno    upstream's errno order and oflag handling
+ *   statfs   the f_type of a mount
+ *   limfile  /proc/fs/nsmods_mqueue_ns/, as /proc/sys/fs/mqueue/
+ *   slack    no timer slack on timed calls
+ *   capat    CAP_SYS_RESOURCE asked for only at a limit
+ *   wakeone  one waiter woken, the message handed over
+ *
  * Each case is in the file of its name.  Each prints "FAIL: ..." lines for
  * what went wrong and exits non-zero if anything did.
  */
@@ -49,6 +63,12 @@ int main(int argc, char **argv)
 		{ "nsdeath", test_nsdeath }, { "edge", test_edge },
 		{ "scm", test_scm }, { "userns", test_userns },
 		{ "stress", test_stress }, { "hold", test_hold },
+		{ "owner", test_owner }, { "uffd", test_uffd },
+		{ "pin", test_pin }, { "cloexec", test_cloexec },
+		{ "restart", test_restart }, { "defaults", test_defaults },
+		{ "errno", test_errno }, { "statfs", test_statfs },
+		{ "limfile", test_limfile }, { "slack", test_slack },
+		{ "capat", test_capat }, { "wakeone", test_wakeone },
 	};
 	const struct test_case *c = NULL;
 
@@ -57,7 +77,7 @@ int main(int argc, char **argv)
 		c = find_case(cases, ARRAY_SIZE(cases), argv[1]);
 	if (!c) {
 		fprintf(stderr,
-			"usage: %s order|block|vfs|limits|nsdeath|edge|scm|userns|stress|hold\n",
+			"usage: %s CASE (see the case table)\n",
 			argv[0]);
 		return 2;
 	}

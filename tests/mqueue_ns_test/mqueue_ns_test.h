@@ -59,6 +59,23 @@ double wait_rec(unsigned long inum, const char *state, int ms,
 		struct nsrec *r);
 long user_bytes(unsigned int uid);
 
+/* order.c: the calls of one side, upstream's mq_*(3) or ours */
+struct backend {
+	const char *name;
+	int (*open)(const char *name, int oflag, mode_t mode,
+		    const struct mqns_attr *attr);
+	int (*unlink)(const char *name);
+	int (*send)(int fd, const void *buf, size_t len, unsigned int prio,
+		    const struct timespec *abs);
+	long (*receive)(int fd, void *buf, size_t len, unsigned int *prio,
+			const struct timespec *abs);
+	int (*getsetattr)(int fd, const struct mqns_attr *set,
+			  struct mqns_attr *old);
+};
+
+extern const struct backend be_upstream, be_ours;
+struct timespec deadline_ms(long ms);
+
 /* util.c: processes, users, directories */
 void want_dir(const char *dir, const char *want, const char *what);
 int make_private(void);
@@ -80,5 +97,19 @@ void test_scm(void);
 void test_userns(void);
 void test_stress(void);
 void test_hold(void);
+/* hard.c: issue 12, hardening */
+void test_owner(void);
+void test_uffd(void);
+void test_pin(void);
+/* sem.c: issue 12, semantics as upstream's */
+void test_cloexec(void);
+void test_restart(void);
+void test_defaults(void);
+void test_errno(void);
+void test_statfs(void);
+void test_limfile(void);
+void test_slack(void);
+void test_capat(void);
+void test_wakeone(void);
 
 #endif /* MQUEUE_NS_TEST_H */

@@ -20,7 +20,7 @@
 #include "mqueue_ns_test.h"
 
 /* CLOCK_REALTIME plus @ms: an absolute deadline. */
-static struct timespec deadline_ms(long ms)
+struct timespec deadline_ms(long ms)
 {
 	struct timespec ts;
 
@@ -36,20 +36,6 @@ static struct timespec deadline_ms(long ms)
 	}
 	return ts;
 }
-
-/* The calls of one side: upstream's mq_*(3), or ours. */
-struct backend {
-	const char *name;
-	int (*open)(const char *name, int oflag, mode_t mode,
-		    const struct mqns_attr *attr);
-	int (*unlink)(const char *name);
-	int (*send)(int fd, const void *buf, size_t len, unsigned int prio,
-		    const struct timespec *abs);
-	long (*receive)(int fd, void *buf, size_t len, unsigned int *prio,
-			const struct timespec *abs);
-	int (*getsetattr)(int fd, const struct mqns_attr *set,
-			  struct mqns_attr *old);
-};
 
 static int up_open(const char *name, int oflag, mode_t mode,
 		   const struct mqns_attr *attr)
@@ -110,11 +96,11 @@ static int up_getsetattr(int fd, const struct mqns_attr *set,
 	return 0;
 }
 
-static const struct backend upstream = {
+const struct backend be_upstream = {
 	"upstream", up_open, up_unlink, up_send, up_receive, up_getsetattr,
 };
 
-static const struct backend ours = {
+const struct backend be_ours = {
 	"ours", mqns_open, mqns_unlink, mqns_send, mqns_receive,
 	mqns_getsetattr,
 };
@@ -440,9 +426,9 @@ static void order_body(void)
 
 	umask(0);
 	side = 0;
-	order_seq(&upstream);
+	order_seq(&be_upstream);
 	side = 1;
-	order_seq(&ours);
+	order_seq(&be_ours);
 	if (row != nrows)
 		fail("order: %d rows upstream, %d ours", nrows, row);
 

@@ -18,6 +18,17 @@
 #define MQNS_DEVICE		"/dev/nsmods_mqueue_ns"
 #define MQNS_FSTYPE		"mqueue_ns"
 #define MQNS_PRIO_MAX		32768	/* as upstream's MQ_PRIO_MAX */
+/*
+ * statfs(2) f_type of a mqueue_ns mount: not upstream's MQUEUE_MAGIC, as
+ * its queue fds are not upstream's (mq_send(2) refuses them).
+ */
+#define MQNS_SUPER_MAGIC	0x4d514e53	/* "MQNS" */
+/*
+ * The limits of the mounter's ipc namespace as files named as upstream's
+ * fs.mqueue sysctls: mount -t mqueue_ns_limits none DIR; cat DIR/msg_max.
+ */
+#define MQNS_LIMITS_FSTYPE	"mqueue_ns_limits"
+#define MQNS_LIMITS_MAGIC	0x4d514e4c	/* "MQNL" */
 
 /* Queue attributes, laid out like struct mq_attr without its padding. */
 struct mqns_attr {
@@ -30,9 +41,11 @@ struct mqns_attr {
 /* MQNS_IOC_OPEN: open or create a queue; the ioctl returns its fd. */
 struct mqns_open {
 	__u64 name;		/* user pointer: NUL-terminated, no '/' */
-	__u64 attr;		/* user pointer to struct mqns_attr, or 0 */
+	__u64 attr;		/* user pointer to struct mqns_attr, or 0; read
+				 * whenever non-zero, used with O_CREAT
+				 */
 	__u32 oflag;		/* O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL,
-				 * O_NONBLOCK, O_CLOEXEC
+				 * O_NONBLOCK; the fd is always O_CLOEXEC
 				 */
 	__u32 mode;		/* permission bits, with O_CREAT */
 };
