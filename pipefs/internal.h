@@ -17,6 +17,18 @@
 struct net;
 struct vfsmount;
 
+/*
+ * main.c: the filesystem's default name (Documentation/pipefs.rst, "The
+ * name"): NSPIPEFS_OWN_FSNAME where the kernel has its own sunrpc, which
+ * owns rpc_pipefs.
+ */
+#define NSPIPEFS_OWN_FSNAME	"nsmods_rpc_pipefs"
+#if IS_ENABLED(CONFIG_SUNRPC)
+#define NSPIPEFS_DEFAULT_FSNAME	NSPIPEFS_OWN_FSNAME
+#else
+#define NSPIPEFS_DEFAULT_FSNAME	"rpc_pipefs"
+#endif
+
 /* super.c: filesystem type, superblocks, inodes, per-net state */
 
 /**
