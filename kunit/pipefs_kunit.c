@@ -46,6 +46,7 @@ struct recorder {
 	unsigned long event[EV_MAX];
 	struct super_block *sb[EV_MAX];
 	int refuse;		/* refuse MOUNT with this errno */
+	bool stop;		/* refuse MOUNT with NOTIFY_STOP */
 };
 
 static int record_event(struct notifier_block *nb, unsigned long event,
@@ -55,6 +56,8 @@ static int record_event(struct notifier_block *nb, unsigned long event,
 
 	if (event == NSPIPEFS_MOUNT && r->refuse)
 		return notifier_from_errno(r->refuse);
+	if (event == NSPIPEFS_MOUNT && r->stop)
+		return NOTIFY_STOP;
 	if (r->n < EV_MAX) {
 		r->event[r->n] = event;
 		r->sb[r->n] = data;
@@ -305,6 +308,57 @@ static void pipefs_notifier_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nspipefs_notifier_register(&bad->nb), -EPERM);
 	umount_now(test, mnt);
 	KUNIT_EXPECT_EQ(test, bad->n, 2);	/* MOUNT, UMOUNT of the last */
+}
+
+/* Issue 17: NOTIFY_STOP refuses too (notifier_to_errno() gives it 0). */
+static void pipefs_notifier_stop_refuses(struct kunit *test)
+{
+	struct recorder *first = new_recorder(test, 10);
+	struct recorder *bad = new_recorder(test, 0);
+	struct vfsmount *mnt;
+
+	register_recorder(test, first);
+	register_recorder(test, bad);
+	bad->stop = true;
+	mnt = nspipefs_test_mount(&init_net);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mnt));
+	if (!IS_ERR(mnt)) {
+		mntput(mnt);
+		KUNIT_FAIL(test, "mount refused with NOTIFY_STOP worked: %d events",
+			   first->n);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mnt), -EPERM);
+	KUNIT_EXPECT_NULL(test, nspipefs_test_net_sb(&init_net));
+	/* MOUNT and its undoing, once each. */
+	KUNIT_ASSERT_EQ(test, first->n, 2);
+	KUNIT_EXPECT_EQ(test, first->event[0], NSPIPEFS_MOUNT);
+	KUNIT_EXPECT_EQ(test, first->event[1], NSPIPEFS_UMOUNT);
+
+	/* A late subscriber stopping a replayed MOUNT is not registered. */
+	bad->stop = false;
+	mnt = mount_net(test, &init_net);
+	bad->stop = true;
+	kunit_release_action(test, unregister_recorder, &bad->nb);
+	KUNIT_EXPECT_EQ(test, nspipefs_notifier_register(&bad->nb), -EPERM);
+	umount_now(test, mnt);
+}
+
+/* Issue 17 section 2: the name follows the kernel's own sunrpc. */
+static void pipefs_fsname_default(struct kunit *test)
+{
+	struct file_system_type *fs;
+
+	if (IS_ENABLED(CONFIG_SUNRPC))
+		KUNIT_EXPECT_STRNEQ(test, NSPIPEFS_DEFAULT_FSNAME, "rpc_pipefs");
+	else
+		KUNIT_EXPECT_STREQ(test, NSPIPEFS_DEFAULT_FSNAME, "rpc_pipefs");
+	KUNIT_EXPECT_STRNEQ(test, NSPIPEFS_OWN_FSNAME, "rpc_pipefs");
+	/* Loaded with the default name (as the harness loads it). */
+	fs = get_fs_type(NSPIPEFS_DEFAULT_FSNAME);
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	KUNIT_EXPECT_STREQ(test, fs->name, NSPIPEFS_DEFAULT_FSNAME);
+	module_put(fs->owner);
 }
 
 static void pipefs_get_put_sb(struct kunit *test)
@@ -853,6 +907,8 @@ static struct kunit_case pipefs_cases[] = {
 	KUNIT_CASE(pipefs_notifier_events),
 	KUNIT_CASE(pipefs_notifier_replay),
 	KUNIT_CASE(pipefs_notifier_refused),
+	KUNIT_CASE(pipefs_notifier_stop_refuses),
+	KUNIT_CASE(pipefs_fsname_default),
 	KUNIT_CASE(pipefs_get_put_sb),
 	KUNIT_CASE(pipefs_top_dirs),
 	KUNIT_CASE(pipefs_dir_pending_retry),

@@ -38,8 +38,8 @@ struct vfsmount;
  *	pipes on @dirs; held while the notifier chain runs for @sb
  * @sb: the active superblock of the namespace, NULL while none is mounted
  * @dirs: directories modules added (&struct nspipefs_dir)
- * @active: on the list of namespaces with a superblock (under the event
- *	lock)
+ * @active: on the list of namespaces with a superblock (notifier.c says
+ *	under which locks)
  * @all: on the list of all namespaces (under the nets lock)
  */
 struct nspipefs_net {

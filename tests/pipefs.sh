@@ -138,12 +138,55 @@ wait_for 20 failed_is $((f0 + 1)) ||
 [ "$(st inA last_err)" = -110 ] || die "timeout ended with $(st inA last_err)"
 [ "$(st inA inflight)" = 0 ] || die "messages left in flight"
 
+# Issue 17: a MOUNT refused with NOTIFY_STOP (1) or an errno (2) fails the
+# mount; the subscriber before the refusing one sees one MOUNT and one
+# UMOUNT (before the fix NOTIFY_STOP counted as success: the mount worked
+# and the first subscriber saw a second UMOUNT at umount).
+mkdir "$W/r" "$W/s"
+unshare -n sleep 1000 &
+R=$!
+unshare -n sleep 1000 &
+S=$!
+pids+=("$R" "$S")
+sleep 0.5
+inR() { nsenter -t "$R" -n "$@"; }
+inS() { nsenter -t "$S" -n "$@"; }
+for how in 1 2; do
+	echo "$how" >"$P/refuse"
+	if inR mount -t "$FS" x "$W/r" 2>/dev/null; then
+		fail "refuse=$how: the mount worked"
+		umount "$W/r"
+	fi
+	echo 0 >"$P/refuse"
+	[ "$(st inR mounts)" = "$how" ] ||
+		fail "refuse=$how: first subscriber saw $(st inR mounts) MOUNTs, want $how"
+	[ "$(st inR umounts)" = "$how" ] ||
+		fail "refuse=$how: first subscriber saw $(st inR umounts) UMOUNTs, want $how"
+done
+grep -q "^$(inum "/proc/$R/ns/net") 1$" $NETS && fail "refused netns linked to an sb"
+
+# Issue 17: a subscriber stuck in MOUNT of one namespace does not hold up
+# mounts in another (the event lock was global).
+echo "$(inum "/proc/$S/ns/net")" >"$P/stall_netns"
+echo 15000 >"$P/stall_ms"
+inS mount -t "$FS" x "$W/s" &
+sm=$!
+sleep 1
+t0=$(date +%s%N)
+inR mount -t "$FS" x "$W/r" || fail "mount in R failed"
+t1=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "mount in R took $t1 ms while S's MOUNT stalled"
+[ "$t1" -lt 7000 ] || fail "a mount waited $t1 ms for another netns's MOUNT"
+wait "$sm" || fail "the stalled mount failed"
+echo 0 >"$P/stall_ms"
+umount "$W/r" "$W/s"
+
 # 2. A namespace whose tasks are gone lives while mounted, is freed after
 # the umount: its pernet exit runs (it leaves $NETS).  First the control:
 # without a mount it goes.
 ic=$(unshare -n stat -L -c %i /proc/self/ns/net)
 wait_for 20 sh -c "! grep -q '^$ic ' $NETS" || die "unmounted netns $ic not freed"
-ic=$(unshare -n sh -c "mount -t rpc_pipefs rpc_pipefs $W/c && stat -L -c %i /proc/self/ns/net")
+ic=$(unshare -n sh -c "mount -t $FS rpc_pipefs $W/c && stat -L -c %i /proc/self/ns/net")
 [ -n "$ic" ] || die "mount in a short-lived netns failed"
 sleep 2
 grep -q "^$ic 1$" $NETS || die "netns $ic freed while its rpc_pipefs is mounted"
@@ -167,8 +210,8 @@ loaded nsmods_pipefs || die "module gone while mounted"
 inA umount "$W/a"
 inB umount "$W/b"
 grep -q "^$ia 1$" $NETS && die "A still linked to an sb after umount"
-kill "$A" "$B"
-wait "$A" "$B" 2>/dev/null || true
+kill "$A" "$B" "$R" "$S"
+wait "$A" "$B" "$R" "$S" 2>/dev/null || true
 pids=()
 rmmod nsmods_pipefs
 grep -qw rpc_pipefs /proc/filesystems && die "rpc_pipefs left after rmmod"
