@@ -591,8 +591,8 @@ static void pipefs_pipe_queue_read(struct kunit *test)
 	loff_t pos = 0;
 
 	file = open_pipe(test, mnt, o, O_RDWR | O_NONBLOCK);
-	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos),
-			-EAGAIN);
+	/* Nothing queued: 0 at once, as upstream's. */
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos), 0);
 
 	init_msg(&m1, "first");
 	init_msg(&m2, "second");
@@ -612,8 +612,7 @@ static void pipefs_pipe_queue_read(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, buf, "second", 6);
 	KUNIT_EXPECT_EQ(test, m2.ended, 1);
 	KUNIT_EXPECT_EQ(test, m2.err, 0);
-	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos),
-			-EAGAIN);
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos), 0);
 
 	/* Downcalls reach the owner, up to the pipe's limit. */
 	KUNIT_EXPECT_EQ(test, kernel_write(file, "hello", 5, &pos), 5);
@@ -714,18 +713,64 @@ static void pipefs_pipe_release_fails_pending(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m2.msg), 0);
 	KUNIT_EXPECT_EQ(test, kernel_read(r1, &c, 1, &pos), 1);
 
-	/* r1 had begun m1: m1 fails with r1; m2 waits for r2. */
+	/* r1 had begun m1: m1 fails with r1 (EAGAIN, as upstream's). */
 	close_pipe(test, r1);
 	KUNIT_EXPECT_EQ(test, m1.ended, 1);
-	KUNIT_EXPECT_EQ(test, m1.err, -EPIPE);
+	KUNIT_EXPECT_EQ(test, m1.err, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, m2.ended, 0);
 	KUNIT_EXPECT_EQ(test, o->releases, 0);
 
-	/* The last reader goes: everything pending fails. */
+	/* The last reader goes: everything pending fails, EAGAIN. */
 	close_pipe(test, r2);
 	KUNIT_EXPECT_EQ(test, m2.ended, 1);
-	KUNIT_EXPECT_EQ(test, m2.err, -EPIPE);
+	KUNIT_EXPECT_EQ(test, m2.err, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, o->releases, 1);
+}
+
+/* Issue 17: the queue is bounded; a message may be withdrawn. */
+static void pipefs_pipe_limits_withdraw(struct kunit *test)
+{
+	struct vfsmount *mnt = mount_net(test, &init_net);
+	struct owner *o = new_owner(test, 0);
+	struct tmsg *m = kunit_kcalloc(test, 4, sizeof(*m), GFP_KERNEL);
+	struct file *file;
+	char buf[8];
+	loff_t pos = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, o->pipe.max_msgs, NSPIPEFS_QUEUE_MSGS);
+	KUNIT_EXPECT_EQ(test, o->pipe.max_bytes, (size_t)NSPIPEFS_QUEUE_BYTES);
+	o->pipe.max_msgs = 2;
+	o->pipe.max_bytes = 5;
+	file = open_pipe(test, mnt, o, O_RDONLY);
+	init_msg(&m[0], "ab");
+	init_msg(&m[1], "cd");
+	init_msg(&m[2], "e");
+	init_msg(&m[3], "fgh");
+	KUNIT_ASSERT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[0].msg), 0);
+	KUNIT_ASSERT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[1].msg), 0);
+	KUNIT_EXPECT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[2].msg),
+			-ENOBUFS);
+	/* Withdrawn: it ends at once, the queue has room again. */
+	KUNIT_EXPECT_TRUE(test, nspipefs_withdraw_upcall(&o->pipe, &m[1].msg));
+	KUNIT_EXPECT_EQ(test, m[1].ended, 1);
+	KUNIT_EXPECT_EQ(test, m[1].err, -ECANCELED);
+	KUNIT_EXPECT_FALSE(test, nspipefs_withdraw_upcall(&o->pipe, &m[1].msg));
+	KUNIT_EXPECT_EQ(test, m[1].ended, 1);
+	/* Bytes: 2 queued, 3 more would pass 5. */
+	o->pipe.max_msgs = 4;
+	o->pipe.max_bytes = 4;
+	KUNIT_EXPECT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[3].msg),
+			-ENOBUFS);
+	KUNIT_EXPECT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[2].msg), 0);
+	/* One a reader has begun is not withdrawn. */
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, 1, &pos), 1);
+	KUNIT_EXPECT_FALSE(test, nspipefs_withdraw_upcall(&o->pipe, &m[0].msg));
+	KUNIT_EXPECT_EQ(test, m[0].ended, 0);
+	KUNIT_EXPECT_EQ(test, o->pipe.nqueued, 1U);
+	close_pipe(test, file);
+	KUNIT_EXPECT_EQ(test, m[0].err, -EAGAIN);
+	KUNIT_EXPECT_EQ(test, m[2].err, -EAGAIN);
 }
 
 static void pipefs_pipe_del_while_open(struct kunit *test)
@@ -917,6 +962,7 @@ static struct kunit_case pipefs_cases[] = {
 	KUNIT_CASE(pipefs_pipe_timeout),
 	KUNIT_CASE(pipefs_pipe_reader_in_time),
 	KUNIT_CASE(pipefs_pipe_release_fails_pending),
+	KUNIT_CASE(pipefs_pipe_limits_withdraw),
 	KUNIT_CASE(pipefs_pipe_del_while_open),
 	KUNIT_CASE(pipefs_file_add_del),
 	{}

@@ -19,11 +19,12 @@ T=/sys/kernel/debug/nsmods_pipefs_test
 TIMEOUT_MS=8000
 
 W=$(mktemp -d /tmp/pipefs.XXXXXX)
+chmod 755 "$W"	# uid 65534 gets as far as our files (who may do what)
 mkdir "$W/a" "$W/a2" "$W/b" "$W/c"
 pids=()
 cleanup() {
 	stop_pids "${pids[@]}"
-	umount_all "$W/a" "$W/a2" "$W/b" "$W/c"
+	umount_all "$W/a" "$W/a2" "$W/b" "$W/c" "$W/r" "$W/s"
 	unload_loaded nsmods_pipefs_test nsmods_pipefs
 	rm -rf "$W"
 }
@@ -99,6 +100,23 @@ done
 [ -p "$W/a/nfs/nsmods_test/upcall" ] || die "subscriber pipe not made on MOUNT"
 [ "$(st inA mounts)" = 1 ] || die "A: $(st inA mounts) MOUNT events, want 1"
 [ "$(st inA found_top)" = 1 ] || die "subscriber could not look up nfs in the sb"
+
+# Who may do what (Documentation/pipefs.rst): uid 65534 and root of a
+# fresh user namespace can neither mount nor open a pipe.
+up=$W/a/nfs/nsmods_test/upcall
+setpriv --reuid 65534 --regid 65534 --clear-groups cat "$up" 2>/dev/null &&
+	fail "uid 65534 opened a pipe to read"
+setpriv --reuid 65534 --regid 65534 --clear-groups sh -c "echo ok >$up" 2>/dev/null &&
+	fail "uid 65534 wrote a downcall"
+# (Root of a user namespace uid 65534 made: it maps to uid 65534 outside.)
+nobody_root() { setpriv --reuid 65534 --regid 65534 --clear-groups unshare -U -r "$@"; }
+nobody_root true || fail "uid 65534 cannot make a user namespace"
+nobody_root cat "$up" 2>/dev/null && fail "root of a user namespace opened a pipe"
+nobody_root -m mount -t "$FS" x "$W/c" 2>/dev/null &&
+	fail "root of a user namespace mounted A's rpc_pipefs"
+nobody_root -n -m mount -t "$FS" x "$W/c" 2>/dev/null &&
+	fail "root of a user namespace mounted its own netns's rpc_pipefs"
+mountpoint -q "$W/c" && fail "a refused mount is there"
 
 # 3. B looks into A's mount and sees A's objects: an upcall queued in A
 # is read by a process in B through A's mount, and the other way round.
