@@ -46,6 +46,7 @@ struct recorder {
 	unsigned long event[EV_MAX];
 	struct super_block *sb[EV_MAX];
 	int refuse;		/* refuse MOUNT with this errno */
+	bool stop;		/* refuse MOUNT with NOTIFY_STOP */
 };
 
 static int record_event(struct notifier_block *nb, unsigned long event,
@@ -55,6 +56,8 @@ static int record_event(struct notifier_block *nb, unsigned long event,
 
 	if (event == NSPIPEFS_MOUNT && r->refuse)
 		return notifier_from_errno(r->refuse);
+	if (event == NSPIPEFS_MOUNT && r->stop)
+		return NOTIFY_STOP;
 	if (r->n < EV_MAX) {
 		r->event[r->n] = event;
 		r->sb[r->n] = data;
@@ -307,6 +310,57 @@ static void pipefs_notifier_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad->n, 2);	/* MOUNT, UMOUNT of the last */
 }
 
+/* Issue 17: NOTIFY_STOP refuses too (notifier_to_errno() gives it 0). */
+static void pipefs_notifier_stop_refuses(struct kunit *test)
+{
+	struct recorder *first = new_recorder(test, 10);
+	struct recorder *bad = new_recorder(test, 0);
+	struct vfsmount *mnt;
+
+	register_recorder(test, first);
+	register_recorder(test, bad);
+	bad->stop = true;
+	mnt = nspipefs_test_mount(&init_net);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mnt));
+	if (!IS_ERR(mnt)) {
+		mntput(mnt);
+		KUNIT_FAIL(test, "mount refused with NOTIFY_STOP worked: %d events",
+			   first->n);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mnt), -EPERM);
+	KUNIT_EXPECT_NULL(test, nspipefs_test_net_sb(&init_net));
+	/* MOUNT and its undoing, once each. */
+	KUNIT_ASSERT_EQ(test, first->n, 2);
+	KUNIT_EXPECT_EQ(test, first->event[0], NSPIPEFS_MOUNT);
+	KUNIT_EXPECT_EQ(test, first->event[1], NSPIPEFS_UMOUNT);
+
+	/* A late subscriber stopping a replayed MOUNT is not registered. */
+	bad->stop = false;
+	mnt = mount_net(test, &init_net);
+	bad->stop = true;
+	kunit_release_action(test, unregister_recorder, &bad->nb);
+	KUNIT_EXPECT_EQ(test, nspipefs_notifier_register(&bad->nb), -EPERM);
+	umount_now(test, mnt);
+}
+
+/* Issue 17 section 2: the name follows the kernel's own sunrpc. */
+static void pipefs_fsname_default(struct kunit *test)
+{
+	struct file_system_type *fs;
+
+	if (IS_ENABLED(CONFIG_SUNRPC))
+		KUNIT_EXPECT_STRNEQ(test, NSPIPEFS_DEFAULT_FSNAME, "rpc_pipefs");
+	else
+		KUNIT_EXPECT_STREQ(test, NSPIPEFS_DEFAULT_FSNAME, "rpc_pipefs");
+	KUNIT_EXPECT_STRNEQ(test, NSPIPEFS_OWN_FSNAME, "rpc_pipefs");
+	/* Loaded with the default name (as the harness loads it). */
+	fs = get_fs_type(NSPIPEFS_DEFAULT_FSNAME);
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	KUNIT_EXPECT_STREQ(test, fs->name, NSPIPEFS_DEFAULT_FSNAME);
+	module_put(fs->owner);
+}
+
 static void pipefs_get_put_sb(struct kunit *test)
 {
 	struct recorder *r = new_recorder(test, 0);
@@ -537,8 +591,8 @@ static void pipefs_pipe_queue_read(struct kunit *test)
 	loff_t pos = 0;
 
 	file = open_pipe(test, mnt, o, O_RDWR | O_NONBLOCK);
-	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos),
-			-EAGAIN);
+	/* Nothing queued: 0 at once, as upstream's. */
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos), 0);
 
 	init_msg(&m1, "first");
 	init_msg(&m2, "second");
@@ -558,8 +612,7 @@ static void pipefs_pipe_queue_read(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, buf, "second", 6);
 	KUNIT_EXPECT_EQ(test, m2.ended, 1);
 	KUNIT_EXPECT_EQ(test, m2.err, 0);
-	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos),
-			-EAGAIN);
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, sizeof(buf), &pos), 0);
 
 	/* Downcalls reach the owner, up to the pipe's limit. */
 	KUNIT_EXPECT_EQ(test, kernel_write(file, "hello", 5, &pos), 5);
@@ -660,18 +713,64 @@ static void pipefs_pipe_release_fails_pending(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m2.msg), 0);
 	KUNIT_EXPECT_EQ(test, kernel_read(r1, &c, 1, &pos), 1);
 
-	/* r1 had begun m1: m1 fails with r1; m2 waits for r2. */
+	/* r1 had begun m1: m1 fails with r1 (EAGAIN, as upstream's). */
 	close_pipe(test, r1);
 	KUNIT_EXPECT_EQ(test, m1.ended, 1);
-	KUNIT_EXPECT_EQ(test, m1.err, -EPIPE);
+	KUNIT_EXPECT_EQ(test, m1.err, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, m2.ended, 0);
 	KUNIT_EXPECT_EQ(test, o->releases, 0);
 
-	/* The last reader goes: everything pending fails. */
+	/* The last reader goes: everything pending fails, EAGAIN. */
 	close_pipe(test, r2);
 	KUNIT_EXPECT_EQ(test, m2.ended, 1);
-	KUNIT_EXPECT_EQ(test, m2.err, -EPIPE);
+	KUNIT_EXPECT_EQ(test, m2.err, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, o->releases, 1);
+}
+
+/* Issue 17: the queue is bounded; a message may be withdrawn. */
+static void pipefs_pipe_limits_withdraw(struct kunit *test)
+{
+	struct vfsmount *mnt = mount_net(test, &init_net);
+	struct owner *o = new_owner(test, 0);
+	struct tmsg *m = kunit_kcalloc(test, 4, sizeof(*m), GFP_KERNEL);
+	struct file *file;
+	char buf[8];
+	loff_t pos = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, o->pipe.max_msgs, NSPIPEFS_QUEUE_MSGS);
+	KUNIT_EXPECT_EQ(test, o->pipe.max_bytes, (size_t)NSPIPEFS_QUEUE_BYTES);
+	o->pipe.max_msgs = 2;
+	o->pipe.max_bytes = 5;
+	file = open_pipe(test, mnt, o, O_RDONLY);
+	init_msg(&m[0], "ab");
+	init_msg(&m[1], "cd");
+	init_msg(&m[2], "e");
+	init_msg(&m[3], "fgh");
+	KUNIT_ASSERT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[0].msg), 0);
+	KUNIT_ASSERT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[1].msg), 0);
+	KUNIT_EXPECT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[2].msg),
+			-ENOBUFS);
+	/* Withdrawn: it ends at once, the queue has room again. */
+	KUNIT_EXPECT_TRUE(test, nspipefs_withdraw_upcall(&o->pipe, &m[1].msg));
+	KUNIT_EXPECT_EQ(test, m[1].ended, 1);
+	KUNIT_EXPECT_EQ(test, m[1].err, -ECANCELED);
+	KUNIT_EXPECT_FALSE(test, nspipefs_withdraw_upcall(&o->pipe, &m[1].msg));
+	KUNIT_EXPECT_EQ(test, m[1].ended, 1);
+	/* Bytes: 2 queued, 3 more would pass 5. */
+	o->pipe.max_msgs = 4;
+	o->pipe.max_bytes = 4;
+	KUNIT_EXPECT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[3].msg),
+			-ENOBUFS);
+	KUNIT_EXPECT_EQ(test, nspipefs_queue_upcall(&o->pipe, &m[2].msg), 0);
+	/* One a reader has begun is not withdrawn. */
+	KUNIT_EXPECT_EQ(test, kernel_read(file, buf, 1, &pos), 1);
+	KUNIT_EXPECT_FALSE(test, nspipefs_withdraw_upcall(&o->pipe, &m[0].msg));
+	KUNIT_EXPECT_EQ(test, m[0].ended, 0);
+	KUNIT_EXPECT_EQ(test, o->pipe.nqueued, 1U);
+	close_pipe(test, file);
+	KUNIT_EXPECT_EQ(test, m[0].err, -EAGAIN);
+	KUNIT_EXPECT_EQ(test, m[2].err, -EAGAIN);
 }
 
 static void pipefs_pipe_del_while_open(struct kunit *test)
@@ -853,6 +952,8 @@ static struct kunit_case pipefs_cases[] = {
 	KUNIT_CASE(pipefs_notifier_events),
 	KUNIT_CASE(pipefs_notifier_replay),
 	KUNIT_CASE(pipefs_notifier_refused),
+	KUNIT_CASE(pipefs_notifier_stop_refuses),
+	KUNIT_CASE(pipefs_fsname_default),
 	KUNIT_CASE(pipefs_get_put_sb),
 	KUNIT_CASE(pipefs_top_dirs),
 	KUNIT_CASE(pipefs_dir_pending_retry),
@@ -861,6 +962,7 @@ static struct kunit_case pipefs_cases[] = {
 	KUNIT_CASE(pipefs_pipe_timeout),
 	KUNIT_CASE(pipefs_pipe_reader_in_time),
 	KUNIT_CASE(pipefs_pipe_release_fails_pending),
+	KUNIT_CASE(pipefs_pipe_limits_withdraw),
 	KUNIT_CASE(pipefs_pipe_del_while_open),
 	KUNIT_CASE(pipefs_file_add_del),
 	{}

@@ -657,6 +657,15 @@ static void sns_test_hc_parse(struct kunit *test)
 				    -EINVAL, "input %d: %s", i, bad[i]);
 	KUNIT_EXPECT_EQ(test, sns_hc_parse("a 10.0.0.1\0 60\n", 15, &r),
 			-EINVAL);
+	/* Issue 17: a NUL or a Latin-1 letter in the name. */
+	KUNIT_EXPECT_EQ(test, sns_hc_parse("a\0b 10.0.0.1 60\n", 16, &r),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, sns_hc_parse("a\xc0 10.0.0.1 60\n", 15, &r),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, sns_hc_name_ok("a\0b", 3));
+	KUNIT_EXPECT_FALSE(test, sns_hc_name_ok("\xe9t\xe9", 3));
+	KUNIT_EXPECT_FALSE(test, sns_hc_name_ok("a\xff", 2));
+	KUNIT_EXPECT_TRUE(test, sns_hc_name_ok("Az09._-", 7));
 	KUNIT_ASSERT_EQ(test, sns_hc_parse("srv-A.example_1 10.1.2.3 60\n", 28,
 					   &r), 0);
 	KUNIT_EXPECT_STREQ(test, r.name, "srv-A.example_1");
@@ -707,6 +716,10 @@ static void sns_test_hcache_channel(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hc_mntput, mnt),
 			0);
+	/* Issue 17: no helper reads the channel: fails at once. */
+	KUNIT_EXPECT_EQ(test, sns_hcache_resolve(&init_net, "kunit-nobody",
+						 60 * HZ, &family, addr),
+			-EPIPE);
 	chan = hc_open(test, mnt, HC_DIR "channel", O_RDWR | O_NONBLOCK);
 	flush = hc_open(test, mnt, HC_DIR "flush", O_WRONLY);
 

@@ -7,6 +7,7 @@
  * taken out at UMOUNT and on removal.  The pipes' I/O is in pipe.c.
  */
 #include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <net/net_namespace.h>
@@ -63,7 +64,9 @@ struct dentry *nspipefs_create(struct dentry *parent, const char *name,
 	} else if (S_ISREG(mode)) {
 		struct nspipefs_file *file = obj;
 
-		inode->i_fop = file->fops;
+		/* Ours: the owner's are reached through an open (see there). */
+		inode->i_fop = &nspipefs_file_fops;
+		NSPIPEFS_I(inode)->fops = file->fops;
 		inode->i_private = file->private;
 	} else {
 		inode->i_fop = &nspipefs_pipe_fops;
@@ -108,6 +111,35 @@ struct dentry *nspipefs_lookup_dir(struct super_block *sb, const char *name)
 }
 EXPORT_SYMBOL_GPL(nspipefs_lookup_dir);
 
+/*
+ * Open of a regular file.  Its inode outlives the owner's module (an
+ * O_PATH descriptor or a mount keeps it), so the inode points at these
+ * operations of ours, never at the owner's; the owner's are kept beside,
+ * under the inode lock, until the file is taken out, which the owner does
+ * before its module goes.  An open takes a reference to the owner's module
+ * (fops_get(), which fails once the module is going) and the file then
+ * runs on the owner's operations, as debugfs does; after the file was
+ * taken out, it fails with ENXIO.
+ */
+static int nspipefs_file_open(struct inode *inode, struct file *file)
+{
+	const struct file_operations *fops;
+
+	inode_lock_shared(inode);
+	fops = fops_get(NSPIPEFS_I(inode)->fops);
+	inode_unlock_shared(inode);
+	if (!fops)
+		return -ENXIO;
+	/* The file now pins the owner's module instead of ours. */
+	replace_fops(file, fops);
+	return fops->open ? fops->open(inode, file) : 0;
+}
+
+const struct file_operations nspipefs_file_fops = {
+	.owner	= THIS_MODULE,
+	.open	= nspipefs_file_open,
+};
+
 /* Make @file in its directory. sb_lock held. */
 static int nspipefs_file_attach(struct nspipefs_file *file)
 {
@@ -134,6 +166,7 @@ static void nspipefs_file_detach(struct nspipefs_file *file, bool unlink)
 
 	inode_lock(inode);
 	inode->i_private = NULL;
+	NSPIPEFS_I(inode)->fops = NULL;
 	inode_unlock(inode);
 	file->dentry = NULL;
 	if (unlink)

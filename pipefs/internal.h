@@ -6,7 +6,6 @@
 #ifndef _NSMODS_PIPEFS_INTERNAL_H
 #define _NSMODS_PIPEFS_INTERNAL_H
 
-#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -17,6 +16,18 @@
 struct net;
 struct vfsmount;
 
+/*
+ * main.c: the filesystem's default name (Documentation/pipefs.rst, "The
+ * name"): NSPIPEFS_OWN_FSNAME where the kernel has its own sunrpc, which
+ * owns rpc_pipefs.
+ */
+#define NSPIPEFS_OWN_FSNAME	"nsmods_rpc_pipefs"
+#if IS_ENABLED(CONFIG_SUNRPC)
+#define NSPIPEFS_DEFAULT_FSNAME	NSPIPEFS_OWN_FSNAME
+#else
+#define NSPIPEFS_DEFAULT_FSNAME	"rpc_pipefs"
+#endif
+
 /* super.c: filesystem type, superblocks, inodes, per-net state */
 
 /**
@@ -26,8 +37,8 @@ struct vfsmount;
  *	pipes on @dirs; held while the notifier chain runs for @sb
  * @sb: the active superblock of the namespace, NULL while none is mounted
  * @dirs: directories modules added (&struct nspipefs_dir)
- * @active: on the list of namespaces with a superblock (under the event
- *	lock)
+ * @active: on the list of namespaces with a superblock (notifier.c says
+ *	under which locks)
  * @all: on the list of all namespaces (under the nets lock)
  */
 struct nspipefs_net {
@@ -45,15 +56,16 @@ struct nspipefs_net {
  * @pipe: the pipe of a pipe file, NULL for other files and once the pipe
  *	was taken out; protected by the inode lock (set and cleared also
  *	under the pipe's lock)
- * @waitq: readers and pollers wait here
- * @events: bumped on every queued message and on detach, so that a
- *	sleeping reader needs nothing but the inode to know it should look
+ * @fops: the owner's file operations of a regular file, NULL for other
+ *	files and once the file was taken out (its owner may be gone);
+ *	protected by the inode lock
+ * @waitq: pollers wait here
  */
 struct nspipefs_inode {
 	struct inode vfs_inode;
 	struct nspipefs_pipe *pipe;
+	const struct file_operations *fops;
 	wait_queue_head_t waitq;
-	atomic_t events;
 };
 
 static inline struct nspipefs_inode *NSPIPEFS_I(struct inode *inode)
@@ -81,6 +93,8 @@ struct super_block *nspipefs_test_net_sb(const struct net *net);
 #endif
 
 /* dir.c: directories, and adding and removing their pipes and files */
+
+extern const struct file_operations nspipefs_file_fops;
 
 bool nspipefs_name_ok(const char *name);
 struct dentry *nspipefs_create(struct dentry *parent, const char *name,

@@ -12,24 +12,54 @@
  * I/O; notifier.c: MOUNT/UMOUNT events; debugfs.c: the debugfs file.
  */
 #include <linux/init.h>
+#include <linux/kconfig.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "internal.h"
 
-static char *fsname = "rpc_pipefs";
+/*
+ * The filesystem's name, decided when the module is built, from the
+ * kernel's config: rpc_pipefs where the kernel has no sunrpc of its own,
+ * and NSPIPEFS_OWN_FSNAME where it has one (built in or a module, as
+ * Debian's CONFIG_SUNRPC=m): there rpc_pipefs is the kernel's, and taking
+ * it would make its sunrpc fail to load (EBUSY), and NFS with it.
+ */
+static char *fsname = NSPIPEFS_DEFAULT_FSNAME;
 module_param(fsname, charp, 0444);
-MODULE_PARM_DESC(fsname, "name the filesystem registers as (default rpc_pipefs)");
+MODULE_PARM_DESC(fsname, "name the filesystem registers as (default " NSPIPEFS_DEFAULT_FSNAME ")");
 
-static int __init nspipefs_init(void)
+/* Check fsname= and say in one line which name the filesystem takes. */
+static int __init nspipefs_check_fsname(void)
 {
-	int err;
-
 	if (!nspipefs_name_ok(fsname)) {
 		pr_err("fsname=\"%s\" is not a valid filesystem name\n",
 		       fsname ?: "");
 		return -EINVAL;
 	}
+	if (IS_ENABLED(CONFIG_SUNRPC) && !strcmp(fsname, "rpc_pipefs")) {
+		pr_err("fsname=rpc_pipefs refused: that name belongs to the kernel's sunrpc (CONFIG_SUNRPC), which could not load after us\n");
+		return -EINVAL;
+	}
+	if (strcmp(fsname, NSPIPEFS_DEFAULT_FSNAME))
+		pr_info("filesystem \"%s\": chosen with fsname=\n", fsname);
+	else if (IS_ENABLED(CONFIG_SUNRPC))
+		pr_info("filesystem \"%s\": the kernel's own sunrpc has rpc_pipefs (CONFIG_SUNRPC)\n",
+			fsname);
+	else
+		pr_info("filesystem \"%s\": the kernel has no sunrpc of its own\n",
+			fsname);
+	return 0;
+}
+
+static int __init nspipefs_init(void)
+{
+	int err;
+
+	err = nspipefs_check_fsname();
+	if (err)
+		return err;
 	err = nspipefs_inode_cache_init();
 	if (err)
 		return err;
@@ -40,7 +70,6 @@ static int __init nspipefs_init(void)
 	if (err)
 		goto err_pernet;
 	nspipefs_debugfs_init();
-	pr_debug("registered filesystem %s\n", fsname);
 	return 0;
 
 err_pernet:

@@ -5,8 +5,10 @@
  *
  * Every message a pipe accepted ends exactly once in the owner's
  * destroy_msg: read in full (err 0), or dropped with an error: -ETIMEDOUT
- * when no reader came in time, -EPIPE when the last reader closed or the
- * pipe was taken out, -EFAULT when copying to the reader failed.
+ * when no reader came in time, -EAGAIN when the last reader closed (as
+ * upstream), -EPIPE when the pipe was taken out, -ECANCELED when its owner
+ * withdrew it.  A reader whose buffer cannot be written gets EFAULT and
+ * the message stays for its next read.
  */
 #include <linux/fs.h>
 #include <linux/poll.h>
@@ -39,7 +41,6 @@ static void nspipefs_wake(struct nspipefs_pipe *pipe)
 	if (!pipe->inode)
 		return;
 	pi = NSPIPEFS_I(pipe->inode);
-	atomic_inc(&pi->events);
 	wake_up_interruptible_all(&pi->waitq);
 }
 
@@ -54,6 +55,7 @@ static void nspipefs_timeout_work(struct work_struct *work)
 	if (!pipe->nreaders) {
 		list_splice_init(&pipe->queue, &expired);
 		pipe->queued = 0;
+		pipe->nqueued = 0;
 		nspipefs_wake(pipe);
 	}
 	spin_unlock(&pipe->lock);
@@ -66,8 +68,10 @@ static void nspipefs_timeout_work(struct work_struct *work)
  * @name: its file name; must outlive @pipe
  * @ops: the owner's callbacks
  *
- * Sets &nspipefs_pipe.max_downcall to %NSPIPEFS_DOWNCALL_MAX and
- * &nspipefs_pipe.upcall_timeout to 0; the owner may change both (and
+ * Sets &nspipefs_pipe.max_downcall to %NSPIPEFS_DOWNCALL_MAX,
+ * &nspipefs_pipe.upcall_timeout to 0, &nspipefs_pipe.max_msgs to
+ * %NSPIPEFS_QUEUE_MSGS and &nspipefs_pipe.max_bytes to
+ * %NSPIPEFS_QUEUE_BYTES; the owner may change them (and
  * &nspipefs_pipe.private) before adding the pipe.
  */
 void nspipefs_pipe_init(struct nspipefs_pipe *pipe, const char *name,
@@ -77,11 +81,14 @@ void nspipefs_pipe_init(struct nspipefs_pipe *pipe, const char *name,
 	pipe->ops = ops;
 	pipe->max_downcall = NSPIPEFS_DOWNCALL_MAX;
 	pipe->upcall_timeout = 0;
+	pipe->max_msgs = NSPIPEFS_QUEUE_MSGS;
+	pipe->max_bytes = NSPIPEFS_QUEUE_BYTES;
 	pipe->private = NULL;
 	spin_lock_init(&pipe->lock);
 	INIT_LIST_HEAD(&pipe->queue);
 	INIT_LIST_HEAD(&pipe->in_upcall);
 	pipe->queued = 0;
+	pipe->nqueued = 0;
 	pipe->nreaders = 0;
 	pipe->nwriters = 0;
 	INIT_DELAYED_WORK(&pipe->timeout_work, nspipefs_timeout_work);
@@ -100,7 +107,9 @@ EXPORT_SYMBOL_GPL(nspipefs_pipe_init);
  * Return: 0 when the pipe took @msg (it comes back through destroy_msg);
  * -ENODEV when the pipe is in no superblock (nothing mounted), -EPIPE when
  * nobody has the pipe open for reading and the pipe does not wait,
- * -EINVAL for an empty message.  On error the caller keeps @msg.
+ * -ENOBUFS when the queue holds &nspipefs_pipe.max_msgs messages or @msg
+ * would take it past &nspipefs_pipe.max_bytes, -EINVAL for an empty
+ * message.  On error the caller keeps @msg.
  */
 int nspipefs_queue_upcall(struct nspipefs_pipe *pipe, struct nspipefs_msg *msg)
 {
@@ -115,6 +124,9 @@ int nspipefs_queue_upcall(struct nspipefs_pipe *pipe, struct nspipefs_msg *msg)
 		err = -ENODEV;
 	} else if (!pipe->nreaders && !pipe->upcall_timeout) {
 		err = -EPIPE;
+	} else if (pipe->nqueued >= pipe->max_msgs ||
+		   msg->len > pipe->max_bytes - pipe->queued) {
+		err = -ENOBUFS;
 	} else {
 		/*
 		 * With no reader, the oldest message starts the clock (anew:
@@ -125,12 +137,55 @@ int nspipefs_queue_upcall(struct nspipefs_pipe *pipe, struct nspipefs_msg *msg)
 					 pipe->upcall_timeout);
 		list_add_tail(&msg->list, &pipe->queue);
 		pipe->queued += msg->len;
+		pipe->nqueued++;
 		nspipefs_wake(pipe);
 	}
 	spin_unlock(&pipe->lock);
+	if (err == -ENOBUFS)
+		pr_warn_ratelimited("pipe %s: queue full (%u messages, %zu bytes), upcall of %zu bytes refused\n",
+				    pipe->name, pipe->max_msgs, pipe->max_bytes,
+				    msg->len);
 	return err;
 }
 EXPORT_SYMBOL_GPL(nspipefs_queue_upcall);
+
+/**
+ * nspipefs_withdraw_upcall() - take back a message no reader has begun
+ * @pipe: the pipe @msg was queued on
+ * @msg: a message nspipefs_queue_upcall() accepted; the caller keeps it
+ *	alive (say, with a reference destroy_msg drops) for this call
+ *
+ * For an owner whose caller stopped waiting: if @msg still waits for a
+ * reader it leaves the queue and ends at once, in destroy_msg (called
+ * here, with no nspipefs lock held) with -ECANCELED.  A message a reader
+ * has begun, or one that already ended, is left to end as usual.
+ *
+ * Return: true if @msg was withdrawn.
+ */
+bool nspipefs_withdraw_upcall(struct nspipefs_pipe *pipe,
+			      struct nspipefs_msg *msg)
+{
+	struct nspipefs_msg *m;
+	bool found = false;
+
+	spin_lock(&pipe->lock);
+	list_for_each_entry(m, &pipe->queue, list) {
+		if (m != msg)
+			continue;
+		list_del_init(&msg->list);
+		pipe->queued -= msg->len;
+		pipe->nqueued--;
+		found = true;
+		break;
+	}
+	spin_unlock(&pipe->lock);
+	if (found) {
+		msg->err = -ECANCELED;
+		pipe->ops->destroy_msg(pipe, msg);
+	}
+	return found;
+}
+EXPORT_SYMBOL_GPL(nspipefs_withdraw_upcall);
 
 /* Make the pipe's file in its directory. sb_lock held. */
 int nspipefs_pipe_attach(struct nspipefs_pipe *pipe)
@@ -167,6 +222,7 @@ void nspipefs_pipe_detach(struct nspipefs_pipe *pipe, bool unlink)
 	list_splice_init(&pipe->in_upcall, &dropped);
 	list_splice_tail_init(&pipe->queue, &dropped);
 	pipe->queued = 0;
+	pipe->nqueued = 0;
 	was_open = pipe->nreaders || pipe->nwriters;
 	pipe->nreaders = 0;
 	pipe->nwriters = 0;
@@ -211,6 +267,11 @@ out:
 	return err;
 }
 
+/*
+ * As upstream's: the message this file had begun, and with the last
+ * reader every message still queued, end with -EAGAIN (the owner may ask
+ * again); with the last open file the owner's release runs.
+ */
 static int nspipefs_pipe_release(struct inode *inode, struct file *file)
 {
 	struct nspipefs_msg *msg = file->private_data;
@@ -230,13 +291,14 @@ static int nspipefs_pipe_release(struct inode *inode, struct file *file)
 		if (!--pipe->nreaders) {
 			list_splice_tail_init(&pipe->queue, &dropped);
 			pipe->queued = 0;
+			pipe->nqueued = 0;
 		}
 	}
 	if (file->f_mode & FMODE_WRITE)
 		pipe->nwriters--;
 	last = !pipe->nreaders && !pipe->nwriters;
 	spin_unlock(&pipe->lock);
-	nspipefs_end_msgs(pipe, &dropped, -EPIPE);
+	nspipefs_end_msgs(pipe, &dropped, -EAGAIN);
 	if (last && pipe->ops->release)
 		pipe->ops->release(pipe);
 out:
@@ -244,65 +306,57 @@ out:
 	return 0;
 }
 
+/*
+ * One message per message, in pieces if the buffer is short.  As
+ * upstream's, a read with nothing queued returns 0 at once (readers poll),
+ * and the message stays with this file until read in full; a copy that
+ * fails (EFAULT) leaves it there for the next read.
+ */
 static ssize_t nspipefs_pipe_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
 	struct inode *inode = file_inode(file);
-	struct nspipefs_inode *pi = NSPIPEFS_I(inode);
 	struct nspipefs_pipe *pipe;
 	struct nspipefs_msg *msg;
 	size_t want, done;
-	ssize_t ret;
-	int seen;
+	ssize_t ret = 0;
 
-	for (;;) {
-		inode_lock(inode);
-		seen = atomic_read(&pi->events);
-		pipe = pi->pipe;
-		if (!pipe) {
-			ret = -EPIPE;
+	inode_lock(inode);
+	pipe = NSPIPEFS_I(inode)->pipe;
+	if (!pipe) {
+		ret = -EPIPE;
+		goto out_unlock;
+	}
+	msg = file->private_data;
+	if (!msg) {
+		spin_lock(&pipe->lock);
+		msg = list_first_entry_or_null(&pipe->queue,
+					       struct nspipefs_msg, list);
+		if (msg) {
+			list_move_tail(&msg->list, &pipe->in_upcall);
+			pipe->queued -= msg->len;
+			pipe->nqueued--;
+			file->private_data = msg;
+		}
+		spin_unlock(&pipe->lock);
+		if (!msg)
 			goto out_unlock;
-		}
-		msg = file->private_data;
-		if (!msg) {
-			spin_lock(&pipe->lock);
-			msg = list_first_entry_or_null(&pipe->queue,
-						       struct nspipefs_msg,
-						       list);
-			if (msg) {
-				list_move_tail(&msg->list, &pipe->in_upcall);
-				pipe->queued -= msg->len;
-				file->private_data = msg;
-			}
-			spin_unlock(&pipe->lock);
-		}
-		if (msg)
-			break;
-		inode_unlock(inode);
-		if ((file->f_flags & O_NONBLOCK) ||
-		    (iocb->ki_flags & IOCB_NOWAIT))
-			return -EAGAIN;
-		if (wait_event_interruptible(pi->waitq,
-					     atomic_read(&pi->events) != seen))
-			return -ERESTARTSYS;
 	}
 
 	want = min(msg->len - msg->copied, iov_iter_count(to));
 	done = copy_to_iter(msg->data + msg->copied, want, to);
 	if (want && !done) {
 		ret = -EFAULT;
-	} else {
-		msg->copied += done;
-		ret = done;
+		goto out_unlock;
 	}
-	if (ret < 0 || msg->copied == msg->len) {
+	msg->copied += done;
+	ret = done;
+	if (msg->copied == msg->len) {
 		file->private_data = NULL;
 		spin_lock(&pipe->lock);
 		list_del_init(&msg->list);
 		spin_unlock(&pipe->lock);
 		msg->err = 0;
-		if (ret < 0)
-			msg->err = ret;
 		pipe->ops->destroy_msg(pipe, msg);
 	}
 out_unlock:
@@ -337,7 +391,7 @@ static ssize_t nspipefs_pipe_write_iter(struct kiocb *iocb,
 		ret = -EMSGSIZE;
 		goto out;
 	}
-	buf = kmalloc(len, GFP_KERNEL);
+	buf = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto out;

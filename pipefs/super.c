@@ -74,7 +74,7 @@ struct inode *nspipefs_new_inode(struct super_block *sb, umode_t mode)
 	inode->i_mode = mode;
 	simple_inode_init_ts(inode);
 	NSPIPEFS_I(inode)->pipe = NULL;
-	atomic_set(&NSPIPEFS_I(inode)->events, 0);
+	NSPIPEFS_I(inode)->fops = NULL;
 	if (S_ISDIR(mode)) {
 		inode->i_op = &simple_dir_inode_operations;
 		inode->i_fop = &simple_dir_operations;

@@ -11,7 +11,8 @@
 #   coccicheck  make coccicheck MODE=report on the module directory
 #   kernel-doc  kernel-doc -Wall clean, and every exported symbol documented
 #   spdx        every tracked file but Markdown starts with an SPDX line
-#   build-6.1   the modules build against Debian 12's 6.1 headers
+#   build-6.1   the modules build against Debian 12's 6.1 headers (and
+#               nsmods_pipefs picks nsmods_rpc_pipefs there: CONFIG_SUNRPC=m)
 #   install     make modules_install against Debian's 6.12 headers, staged:
 #               the four modules only, signed with a configured key, depmod
 #   no-posix-mqueue  a kernel without CONFIG_POSIX_MQUEUE gets no
@@ -154,7 +155,15 @@ check_build_6_1() {
 		KCFLAGS=-Werror modules || return 1
 	ko=$(cd "$copy" && find . -name '*.ko' -printf '%f\n' | sort | tr '\n' ' ')
 	echo "built against $kd: $ko"
-	[ "$ko" = "nsmods_nsfs.ko nsmods_pipefs.ko nsmods_sunrpc_ns.ko " ]
+	[ "$ko" = "nsmods_nsfs.ko nsmods_pipefs.ko nsmods_sunrpc_ns.ko " ] || return 1
+	# That kernel has its own sunrpc (CONFIG_SUNRPC=m): the filesystem's
+	# default name must not be rpc_pipefs (Documentation/pipefs.rst).
+	grep -qx 'CONFIG_SUNRPC=[ym]' "$kd/.config" || { echo "no CONFIG_SUNRPC in $kd"; return 1; }
+	modinfo -F parm "$copy/pipefs/nsmods_pipefs.ko" |
+		grep -q '^fsname:.*(default nsmods_rpc_pipefs)' || {
+		echo "nsmods_pipefs built for a kernel with sunrpc does not default to nsmods_rpc_pipefs"
+		return 1
+	}
 }
 
 # `make modules_install` as a user runs it (issue 14), against Debian's

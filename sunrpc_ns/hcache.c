@@ -11,6 +11,7 @@
  * model: the cache channel files of net/sunrpc/cache.c; the formats here
  * are our own.
  */
+#include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/in.h>
@@ -31,7 +32,8 @@
 #include "internal.h"
 
 #define SNS_HC_ENTRIES_MAX	256	/* entries in one netns's cache */
-#define SNS_HC_REQS_MAX		32	/* unread requests; the oldest goes */
+#define SNS_HC_REQS_MAX		32	/* unread requests; more are refused */
+#define SNS_HC_REQS_USER	8	/* unread requests of one user */
 #define SNS_HC_LINE_MAX		128	/* one channel write */
 
 struct sns_hentry {
@@ -44,6 +46,7 @@ struct sns_hentry {
 
 struct sns_hreq {
 	struct list_head node;		/* on hcache->reqs */
+	kuid_t uid;			/* who asked first: counts against it */
 	char name[SNS_HC_NAME_MAX + 1];
 };
 
@@ -51,11 +54,12 @@ struct sns_hcache {
 	struct net *net;		/* not counted: this lives in it */
 	struct nspipefs_dir dir;
 	struct nspipefs_file channel, content, flush;
-	spinlock_t lock;	/* protects entries, reqs, their counts */
+	spinlock_t lock;	/* protects entries, reqs, their counts, nreaders */
 	struct list_head entries;
 	unsigned int nentries;
 	struct list_head reqs;		/* requests not yet read */
 	unsigned int nreqs;
+	unsigned int nreaders;		/* channel files open for reading */
 	u64 upcalls, downcalls;
 	wait_queue_head_t resolvers;	/* woken when an entry is added */
 	wait_queue_head_t readers;	/* woken when a request is queued */
@@ -66,8 +70,10 @@ struct sns_hcache {
  * @name: the name, not necessarily NUL-terminated
  * @len: its length
  *
- * Return: true for 1 to %SNS_HC_NAME_MAX letters, digits, '.', '-' and
- * '_', not starting with '.' or '-'.
+ * Return: true for 1 to %SNS_HC_NAME_MAX ASCII letters, digits, '.', '-'
+ * and '_', not starting with '.' or '-'.  Checked byte by byte, without
+ * the kernel's ctype (which takes Latin-1 letters for letters) and without
+ * strchr() (which finds the NUL byte in any string).
  */
 bool sns_hc_name_ok(const char *name, size_t len)
 {
@@ -75,9 +81,14 @@ bool sns_hc_name_ok(const char *name, size_t len)
 
 	if (!len || len > SNS_HC_NAME_MAX || name[0] == '.' || name[0] == '-')
 		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr(".-_", name[i]))
-			return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+			continue;
+		return false;
+	}
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(sns_hc_name_ok);
@@ -184,39 +195,78 @@ static bool sns_hc_find(struct sns_hcache *hc, const char *name, u32 *family,
 	return found;
 }
 
-/* Ask the helper about @name, unless a request for it is unread. */
+/* The unread request for @name, or NULL.  hc->lock held. */
+static struct sns_hreq *sns_hc_find_req(struct sns_hcache *hc,
+					const char *name)
+{
+	struct sns_hreq *req;
+
+	list_for_each_entry(req, &hc->reqs, node)
+		if (!strcmp(req->name, name))
+			return req;
+	return NULL;
+}
+
+/* Unread requests of @uid.  hc->lock held. */
+static unsigned int sns_hc_user_reqs(struct sns_hcache *hc, kuid_t uid)
+{
+	struct sns_hreq *req;
+	unsigned int n = 0;
+
+	list_for_each_entry(req, &hc->reqs, node)
+		if (uid_eq(req->uid, uid))
+			n++;
+	return n;
+}
+
+/*
+ * Ask the helper about @name, unless a request for it is unread.  No
+ * request goes for another's: when the queue, or the caller's share of it,
+ * is full the caller is refused (-ENOBUFS); with no helper reading the
+ * channel it is refused at once (-EPIPE).  A request stays until read,
+ * also when its resolvers gave up (the helper's answer fills the cache).
+ */
 static int sns_hc_request(struct sns_hcache *hc, const char *name)
 {
+	kuid_t uid = current_euid();
 	struct sns_hreq *req, *old;
+	int err = 0;
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kzalloc(sizeof(*req), GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return -ENOMEM;
 	strscpy(req->name, name, sizeof(req->name));
+	req->uid = uid;
 	spin_lock(&hc->lock);
-	list_for_each_entry(old, &hc->reqs, node) {
-		if (!strcmp(old->name, name)) {
-			spin_unlock(&hc->lock);
-			kfree(req);
-			return 0;
-		}
+	old = sns_hc_find_req(hc, name);
+	if (!hc->nreaders) {
+		err = -EPIPE;
+	} else if (old) {
+		/* Asked already: wait on that request. */
+	} else if (hc->nreqs >= SNS_HC_REQS_MAX ||
+		   sns_hc_user_reqs(hc, uid) >= SNS_HC_REQS_USER) {
+		err = -ENOBUFS;
+	} else {
+		list_add_tail(&req->node, &hc->reqs);
+		hc->nreqs++;
+		hc->upcalls++;
+		req = NULL;
 	}
-	old = NULL;
-	if (hc->nreqs >= SNS_HC_REQS_MAX) {
-		old = list_first_entry(&hc->reqs, struct sns_hreq, node);
-		list_del(&old->node);
-		hc->nreqs--;
-	}
-	list_add_tail(&req->node, &hc->reqs);
-	hc->nreqs++;
-	hc->upcalls++;
 	spin_unlock(&hc->lock);
-	if (old)
-		pr_warn_ratelimited("netns %u: host cache requests not read, dropped %s\n",
-				    hc->net->ns.inum, old->name);
-	kfree(old);
-	wake_up_interruptible(&hc->readers);
-	return 0;
+	kfree(req);
+	if (err == -ENOBUFS)
+		pr_warn_ratelimited("netns %u: host cache: too many unread requests (uid %u), %s refused\n",
+				    hc->net->ns.inum,
+				    from_kuid(&init_user_ns, uid), name);
+	if (!err)
+		wake_up_interruptible(&hc->readers);
+	return err;
+}
+
+/* Is a helper reading the channel? */
+static bool sns_hc_has_reader(struct sns_hcache *hc)
+{
+	return READ_ONCE(hc->nreaders);
 }
 
 /**
@@ -228,34 +278,55 @@ static int sns_hc_request(struct sns_hcache *hc, const char *name)
  * @addr: set to the address (16 bytes, IPv4 in the first 4)
  *
  * A valid entry answers at once; otherwise "<name>\n" is queued on the
- * cache's channel and the caller waits for the helper's answer.
+ * cache's channel and the caller waits for the helper's answer.  Without a
+ * helper it fails at once: -ENODEV when rpc_pipefs is not mounted in
+ * @net, -EPIPE when nobody reads the channel (also when the helper's last
+ * reader closes during the wait).
  *
- * Return: 0, -ETIMEDOUT, -EINTR, or -ENOMEM.
+ * Return: 0, -ENODEV, -EPIPE, -ENOBUFS (too many requests unread),
+ * -ETIMEDOUT, -EINTR, or -ENOMEM.
  */
 int sns_hcache_resolve(struct net *net, const char *name,
 		       unsigned long timeout, u32 *family, u8 *addr)
 {
 	struct sns_hcache *hc = sns_hcache(net);
+	struct super_block *sb;
 	long left;
 	int err;
 
 	if (sns_hc_find(hc, name, family, addr))
 		return 0;
 	err = sns_hc_request(hc, name);
+	if (err == -EPIPE) {
+		sb = nspipefs_get_sb_net(net);
+		if (sb)
+			nspipefs_put_sb_net(sb);
+		else
+			err = -ENODEV;
+		pr_info_ratelimited("netns %u: host %s: %s\n", net->ns.inum,
+				    name, err == -ENODEV ?
+				    "rpc_pipefs is not mounted" :
+				    "no helper reads the cache channel");
+	}
 	if (err)
 		return err;
 	left = wait_event_interruptible_timeout(hc->resolvers,
 						sns_hc_find(hc, name, family,
-							    addr),
+							    addr) ||
+						!sns_hc_has_reader(hc),
 						timeout);
+	if (left > 0 && sns_hc_find(hc, name, family, addr))
+		return 0;
 	if (left < 0)
 		return -EINTR;
-	if (!left) {
-		pr_info_ratelimited("netns %u: no answer for host %s\n",
+	if (left) {
+		pr_info_ratelimited("netns %u: host %s: the helper went away\n",
 				    net->ns.inum, name);
-		return -ETIMEDOUT;
+		return -EPIPE;
 	}
-	return 0;
+	pr_info_ratelimited("netns %u: no answer for host %s\n",
+			    net->ns.inum, name);
+	return -ETIMEDOUT;
 }
 EXPORT_SYMBOL_IF_KUNIT(sns_hcache_resolve);
 
@@ -280,6 +351,43 @@ static char *sns_hc_copy_in(struct iov_iter *from, size_t len)
 	return buf;
 }
 
+/* The channel: its readers are counted, a resolver needs one. */
+static int sns_hc_channel_open(struct inode *inode, struct file *file)
+{
+	struct sns_hcache *hc = nspipefs_file_private(inode, NULL);
+
+	if (!hc)
+		return -ENXIO;
+	file->private_data = hc;
+	if (file->f_mode & FMODE_READ) {
+		spin_lock(&hc->lock);
+		hc->nreaders++;
+		spin_unlock(&hc->lock);
+	}
+	return 0;
+}
+
+static int sns_hc_channel_release(struct inode *inode, struct file *file)
+{
+	struct sns_hcache *hc = file->private_data;
+	bool last = false;
+
+	if (file->f_mode & FMODE_READ) {
+		spin_lock(&hc->lock);
+		last = !--hc->nreaders;
+		spin_unlock(&hc->lock);
+	}
+	/* Resolvers waiting on the helper that went fail at once. */
+	if (last)
+		wake_up_interruptible_all(&hc->resolvers);
+	return 0;
+}
+
+/*
+ * One request per read, a whole line.  The request leaves the queue only
+ * once the line was copied: a reader whose buffer cannot be written gets
+ * EFAULT and the request stays.
+ */
 static ssize_t sns_hc_channel_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
@@ -287,21 +395,19 @@ static ssize_t sns_hc_channel_read(struct kiocb *iocb, struct iov_iter *to)
 	size_t len = iov_iter_count(to);
 	char line[SNS_HC_NAME_MAX + 2];
 	struct sns_hreq *req;
-	size_t n;
+	size_t n = 0;
 
 	for (;;) {
 		spin_lock(&hc->lock);
 		req = list_first_entry_or_null(&hc->reqs, struct sns_hreq,
 					       node);
 		if (req) {
-			n = strlen(req->name) + 1;
+			n = scnprintf(line, sizeof(line), "%s\n", req->name);
 			if (n > len) {
 				/* Whole lines only; the request stays. */
 				spin_unlock(&hc->lock);
 				return -EMSGSIZE;
 			}
-			list_del(&req->node);
-			hc->nreqs--;
 		}
 		spin_unlock(&hc->lock);
 		if (req)
@@ -313,10 +419,18 @@ static ssize_t sns_hc_channel_read(struct kiocb *iocb, struct iov_iter *to)
 					     !list_empty(&hc->reqs)))
 			return -ERESTARTSYS;
 	}
-	snprintf(line, sizeof(line), "%s\n", req->name);
-	kfree(req);
 	if (copy_to_iter(line, n, to) != n)
 		return -EFAULT;
+	/* Read: the request for that name goes (unless another took it). */
+	line[n - 1] = '\0';
+	spin_lock(&hc->lock);
+	req = sns_hc_find_req(hc, line);
+	if (req) {
+		list_del(&req->node);
+		hc->nreqs--;
+	}
+	spin_unlock(&hc->lock);
+	kfree(req);
 	return n;
 }
 
@@ -345,7 +459,7 @@ static ssize_t sns_hc_channel_write(struct kiocb *iocb, struct iov_iter *from)
 				    hc->net->ns.inum);
 		return err;
 	}
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return -ENOMEM;
 	strscpy(e->name, r.name, sizeof(e->name));
@@ -395,7 +509,8 @@ static __poll_t sns_hc_channel_poll(struct file *file, poll_table *wait)
 
 static const struct file_operations sns_hc_channel_fops = {
 	.owner		= THIS_MODULE,
-	.open		= sns_hc_open,
+	.open		= sns_hc_channel_open,
+	.release	= sns_hc_channel_release,
 	.read_iter	= sns_hc_channel_read,
 	.write_iter	= sns_hc_channel_write,
 	.poll		= sns_hc_channel_poll,

@@ -7,6 +7,10 @@
  * for the downcall "seq=<n> <answer>\n" written to the same pipe.  Each
  * upcall has two references, the waiter's and the pipe's until it hands
  * the message back, so it is freed exactly once whichever ends first.
+ * As upstream's gss layer: an upcall gssd read but did not answer fails
+ * with EPIPE when gssd's last file of the pipe closes (or the pipe goes);
+ * one still queued when gssd's last reader closes fails with EAGAIN; one
+ * whose waiter gave up is withdrawn from the queue.
  * Upstream's model: net/sunrpc/auth_gss/auth_gss.c (gss_pipe_downcall(),
  * upcalls matched to their waiters); the format is our own
  * (Documentation/sunrpc_ns.rst).
@@ -33,6 +37,7 @@ struct sns_upcall {
 					 */
 	struct completion done;
 	u32 seq;
+	bool read;			/* (upcall_lock) gssd read it in full */
 	int err;			/* (upcall_lock) the result, once done */
 	char answer[SUNRPC_NS_UPCALL_MAX];
 	char text[SNS_GSS_LINE_MAX];
@@ -133,22 +138,45 @@ static void sns_gssd_destroy_msg(struct nspipefs_pipe *pipe,
 	struct sns_upcall *up = container_of(msg, struct sns_upcall, msg);
 	struct sns_clnt *clnt = pipe->private;
 
-	if (msg->err) {
+	spin_lock(&clnt->upcall_lock);
+	if (!msg->err) {
+		/* gssd has it; its answer, or its going, ends the wait. */
+		up->read = true;
+	} else if (!list_empty(&up->node)) {
 		/* It never reached gssd: the waiter learns why at once. */
-		spin_lock(&clnt->upcall_lock);
-		if (!list_empty(&up->node)) {
-			up->err = msg->err;
-			list_del_init(&up->node);
-			complete(&up->done);
-		}
-		spin_unlock(&clnt->upcall_lock);
+		up->err = msg->err;
+		list_del_init(&up->node);
+		complete(&up->done);
 	}
+	spin_unlock(&clnt->upcall_lock);
 	sns_upcall_put(up);
+}
+
+/*
+ * gssd's last file of the pipe closed, or the pipe was taken out while
+ * open: nobody will answer what it read, which fails with EPIPE at once
+ * (upstream's gss_pipe_release()).
+ */
+static void sns_gssd_release(struct nspipefs_pipe *pipe)
+{
+	struct sns_clnt *clnt = pipe->private;
+	struct sns_upcall *up, *tmp;
+
+	spin_lock(&clnt->upcall_lock);
+	list_for_each_entry_safe(up, tmp, &clnt->upcalls, node) {
+		if (!up->read)
+			continue;
+		up->err = -EPIPE;
+		list_del_init(&up->node);
+		complete(&up->done);
+	}
+	spin_unlock(&clnt->upcall_lock);
 }
 
 static const struct nspipefs_pipe_ops sns_gssd_ops = {
 	.downcall	= sns_gssd_downcall,
 	.destroy_msg	= sns_gssd_destroy_msg,
+	.release	= sns_gssd_release,
 };
 
 /* The client's gssd pipe, ready for nspipefs_pipe_add(). */
@@ -186,7 +214,7 @@ long sns_ioc_upcall(struct sns_clnt *clnt,
 		err = -EINVAL;
 		goto out_free_u;
 	}
-	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	up = kzalloc(sizeof(*up), GFP_KERNEL_ACCOUNT);
 	if (!up) {
 		err = -ENOMEM;
 		goto out_free_u;
@@ -223,6 +251,9 @@ long sns_ioc_upcall(struct sns_clnt *clnt,
 		err = up->err;
 	}
 	spin_unlock(&clnt->upcall_lock);
+	/* Gave up: an upcall gssd has not begun leaves the queue. */
+	if (err == -EINTR || err == -ETIMEDOUT)
+		nspipefs_withdraw_upcall(&clnt->gssd, &up->msg);
 	if (!err) {
 		memset(u->data, 0, sizeof(u->data));
 		strscpy(u->data, up->answer, sizeof(u->data));

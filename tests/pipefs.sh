@@ -19,11 +19,12 @@ T=/sys/kernel/debug/nsmods_pipefs_test
 TIMEOUT_MS=8000
 
 W=$(mktemp -d /tmp/pipefs.XXXXXX)
+chmod 755 "$W"	# uid 65534 gets as far as our files (who may do what)
 mkdir "$W/a" "$W/a2" "$W/b" "$W/c"
 pids=()
 cleanup() {
 	stop_pids "${pids[@]}"
-	umount_all "$W/a" "$W/a2" "$W/b" "$W/c"
+	umount_all "$W/a" "$W/a2" "$W/b" "$W/c" "$W/r" "$W/s"
 	unload_loaded nsmods_pipefs_test nsmods_pipefs
 	rm -rf "$W"
 }
@@ -40,9 +41,17 @@ since | grep -q 'named "tmpfs" is already registered' ||
 	die "no clear message for a taken fs name"
 loaded nsmods_pipefs && die "module stayed loaded after failed init"
 
+# The name: rpc_pipefs on a kernel without sunrpc of its own (this one),
+# said in one line at load (issue 17 section 2).
+mark
 load_ko "$ko"
+FS=$(cat /sys/module/nsmods_pipefs/parameters/fsname)
+[ "$FS" = rpc_pipefs ] || fail "fsname is \"$FS\" on a kernel without SUNRPC"
 grep -qw rpc_pipefs /proc/filesystems || die "rpc_pipefs not registered"
+since | grep -q 'nsmods_pipefs: filesystem "rpc_pipefs": the kernel has no sunrpc of its own' ||
+	fail "no load-time line naming the filesystem: $(since)"
 load_ko "$tko" timeout_ms=$TIMEOUT_MS
+P=/sys/module/nsmods_pipefs_test/parameters
 
 # Two namespaces with a process in each.
 unshare -n sleep 1000 &
@@ -66,9 +75,9 @@ inA sh -c "echo x >$T/upcall" 2>/dev/null && die "upcall with no sb accepted"
 [ "$(st inA inflight)" = 0 ] || die "refused upcall left in flight"
 
 # 1. One superblock per netns: shared within A, another for B.
-inA mount -t rpc_pipefs rpc_pipefs "$W/a"
-inA mount -t rpc_pipefs rpc_pipefs "$W/a2"
-inB mount -t rpc_pipefs rpc_pipefs "$W/b"
+inA mount -t "$FS" rpc_pipefs "$W/a"
+inA mount -t "$FS" rpc_pipefs "$W/a2"
+inB mount -t "$FS" rpc_pipefs "$W/b"
 da=$(stat -c %d "$W/a")
 [ "$da" = "$(stat -c %d "$W/a2")" ] || die "two mounts in A have two superblocks"
 [ "$da" != "$(stat -c %d "$W/b")" ] || die "A and B share a superblock"
@@ -78,7 +87,7 @@ grep -q "^$ib 1$" $NETS || die "B not shown mounted in $NETS"
 
 # Bad mount options are refused with a message.
 mark
-inA mount -t rpc_pipefs -o bogus rpc_pipefs "$W/c" 2>/dev/null &&
+inA mount -t "$FS" -o bogus rpc_pipefs "$W/c" 2>/dev/null &&
 	die "mount with a bogus option worked"
 since | grep -q 'mount option "bogus" is not supported' ||
 	die "no message for a bogus mount option"
@@ -92,22 +101,37 @@ done
 [ "$(st inA mounts)" = 1 ] || die "A: $(st inA mounts) MOUNT events, want 1"
 [ "$(st inA found_top)" = 1 ] || die "subscriber could not look up nfs in the sb"
 
+# Who may do what (Documentation/pipefs.rst): uid 65534 and root of a
+# fresh user namespace can neither mount nor open a pipe.
+up=$W/a/nfs/nsmods_test/upcall
+setpriv --reuid 65534 --regid 65534 --clear-groups cat "$up" 2>/dev/null &&
+	fail "uid 65534 opened a pipe to read"
+setpriv --reuid 65534 --regid 65534 --clear-groups sh -c "echo ok >$up" 2>/dev/null &&
+	fail "uid 65534 wrote a downcall"
+# (Root of a user namespace uid 65534 made: it maps to uid 65534 outside.)
+nobody_root() { setpriv --reuid 65534 --regid 65534 --clear-groups unshare -U -r "$@"; }
+nobody_root true || fail "uid 65534 cannot make a user namespace"
+nobody_root cat "$up" 2>/dev/null && fail "root of a user namespace opened a pipe"
+nobody_root -m mount -t "$FS" x "$W/c" 2>/dev/null &&
+	fail "root of a user namespace mounted A's rpc_pipefs"
+nobody_root -n -m mount -t "$FS" x "$W/c" 2>/dev/null &&
+	fail "root of a user namespace mounted its own netns's rpc_pipefs"
+mountpoint -q "$W/c" && fail "a refused mount is there"
+
 # 3. B looks into A's mount and sees A's objects: an upcall queued in A
 # is read by a process in B through A's mount, and the other way round.
+# (A read with nothing queued returns 0 at once, as upstream's: the upcall
+# goes first and waits for its reader, timeout_ms.)
 out=$W/fromA
-inB head -c 5 "$W/a/nfs/nsmods_test/upcall" >"$out" &
-pids+=($!)
-sleep 0.5
 inA sh -c "printf fromA >$T/upcall" || die "upcall in A refused"
+inB head -c 5 "$W/a/nfs/nsmods_test/upcall" >"$out"
 wait_for 10 test -s "$out" || die "B read nothing from A's pipe"
 [ "$(cat "$out")" = fromA ] || die "B read '$(cat "$out")' from A's mount"
 [ "$(st inA read)" = 1 ] || die "A's owner did not see the read"
 [ "$(st inB read)" = 0 ] || die "B's owner saw A's message"
 inA ls "$W/b/nfs" | grep -q nsmods_test || die "A cannot list B's mount"
-inA head -c 5 "$W/b/nfs/nsmods_test/upcall" >"$out" &
-pids+=($!)
-sleep 0.5
 inB sh -c "printf fromB >$T/upcall" || die "upcall in B refused"
+inA head -c 5 "$W/b/nfs/nsmods_test/upcall" >"$out"
 wait_for 10 grep -q fromB "$out" || die "A did not read B's upcall via B's mount"
 
 # 7. Userspace reader/writer: poll, FIONREAD, O_NONBLOCK, downcalls.
@@ -130,12 +154,55 @@ wait_for 20 failed_is $((f0 + 1)) ||
 [ "$(st inA last_err)" = -110 ] || die "timeout ended with $(st inA last_err)"
 [ "$(st inA inflight)" = 0 ] || die "messages left in flight"
 
+# Issue 17: a MOUNT refused with NOTIFY_STOP (1) or an errno (2) fails the
+# mount; the subscriber before the refusing one sees one MOUNT and one
+# UMOUNT (before the fix NOTIFY_STOP counted as success: the mount worked
+# and the first subscriber saw a second UMOUNT at umount).
+mkdir "$W/r" "$W/s"
+unshare -n sleep 1000 &
+R=$!
+unshare -n sleep 1000 &
+S=$!
+pids+=("$R" "$S")
+sleep 0.5
+inR() { nsenter -t "$R" -n "$@"; }
+inS() { nsenter -t "$S" -n "$@"; }
+for how in 1 2; do
+	echo "$how" >"$P/refuse"
+	if inR mount -t "$FS" x "$W/r" 2>/dev/null; then
+		fail "refuse=$how: the mount worked"
+		umount "$W/r"
+	fi
+	echo 0 >"$P/refuse"
+	[ "$(st inR mounts)" = "$how" ] ||
+		fail "refuse=$how: first subscriber saw $(st inR mounts) MOUNTs, want $how"
+	[ "$(st inR umounts)" = "$how" ] ||
+		fail "refuse=$how: first subscriber saw $(st inR umounts) UMOUNTs, want $how"
+done
+grep -q "^$(inum "/proc/$R/ns/net") 1$" $NETS && fail "refused netns linked to an sb"
+
+# Issue 17: a subscriber stuck in MOUNT of one namespace does not hold up
+# mounts in another (the event lock was global).
+echo "$(inum "/proc/$S/ns/net")" >"$P/stall_netns"
+echo 15000 >"$P/stall_ms"
+inS mount -t "$FS" x "$W/s" &
+sm=$!
+sleep 1
+t0=$(date +%s%N)
+inR mount -t "$FS" x "$W/r" || fail "mount in R failed"
+t1=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "mount in R took $t1 ms while S's MOUNT stalled"
+[ "$t1" -lt 7000 ] || fail "a mount waited $t1 ms for another netns's MOUNT"
+wait "$sm" || fail "the stalled mount failed"
+echo 0 >"$P/stall_ms"
+umount "$W/r" "$W/s"
+
 # 2. A namespace whose tasks are gone lives while mounted, is freed after
 # the umount: its pernet exit runs (it leaves $NETS).  First the control:
 # without a mount it goes.
 ic=$(unshare -n stat -L -c %i /proc/self/ns/net)
 wait_for 20 sh -c "! grep -q '^$ic ' $NETS" || die "unmounted netns $ic not freed"
-ic=$(unshare -n sh -c "mount -t rpc_pipefs rpc_pipefs $W/c && stat -L -c %i /proc/self/ns/net")
+ic=$(unshare -n sh -c "mount -t $FS rpc_pipefs $W/c && stat -L -c %i /proc/self/ns/net")
 [ -n "$ic" ] || die "mount in a short-lived netns failed"
 sleep 2
 grep -q "^$ic 1$" $NETS || die "netns $ic freed while its rpc_pipefs is mounted"
@@ -159,8 +226,8 @@ loaded nsmods_pipefs || die "module gone while mounted"
 inA umount "$W/a"
 inB umount "$W/b"
 grep -q "^$ia 1$" $NETS && die "A still linked to an sb after umount"
-kill "$A" "$B"
-wait "$A" "$B" 2>/dev/null || true
+kill "$A" "$B" "$R" "$S"
+wait "$A" "$B" "$R" "$S" 2>/dev/null || true
 pids=()
 rmmod nsmods_pipefs
 grep -qw rpc_pipefs /proc/filesystems && die "rpc_pipefs left after rmmod"

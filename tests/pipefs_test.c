@@ -6,14 +6,16 @@
  * in the network namespace that owns PIPE.  CTLDIR is the debugfs
  * directory of the test subscriber (nsmods_pipefs_test): writing to
  * CTLDIR/upcall queues an upcall on PIPE, CTLDIR/status counts how the
- * messages ended.  Checks O_NONBLOCK, poll, FIONREAD, partial and blocking
- * reads, downcalls and their limit, and that closing the last reader
- * fails what is still queued with EPIPE.  Exits 0 when all is well.
+ * messages ended.  Checks reads with nothing queued (0 at once, as
+ * upstream's), poll, FIONREAD, partial reads, downcalls and their limit,
+ * the queue's limits (128 messages, 16 KiB) and that closing the last
+ * reader fails what is still queued with EAGAIN (as upstream's).  Exits 0
+ * when all is well.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +69,55 @@ static int fionread(int fd)
 	return n;
 }
 
-static void *late_upcall(void *arg)
+static void on_alarm(int sig)
 {
-	(void)arg;
-	usleep(300 * 1000);
-	if (queue_upcall("late"))
-		printf("FAIL: late upcall not queued\n");
-	return NULL;
+	(void)sig;
+}
+
+/* Read messages until none is left; how many there were. */
+static int drain(int fd)
+{
+	char buf[512];
+	int n = 0;
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		n++;
+	return n;
+}
+
+/* The queue's limits: 128 messages, 16 KiB; the one over fails ENOBUFS. */
+static void check_limits(int fd)
+{
+	char big[257];
+	int i, err;
+
+	for (i = 0; i < 128; i++) {
+		err = queue_upcall("x");
+		if (err) {
+			fail("upcall %d of 128 refused: %s", i, ename(err));
+			break;
+		}
+	}
+	err = queue_upcall("x");
+	CHECK(err == -ENOBUFS, "upcall 129 gave %s, want ENOBUFS", ename(err));
+	i = drain(fd);
+	CHECK(i == 128, "read %d messages, want 128", i);
+
+	memset(big, 'b', 256);
+	big[256] = '\0';
+	for (i = 0; i < 64; i++) {
+		err = queue_upcall(big);
+		if (err) {
+			fail("256-byte upcall %d of 64 refused: %s", i,
+			     ename(err));
+			break;
+		}
+	}
+	err = queue_upcall(big);
+	CHECK(err == -ENOBUFS, "16 KiB + 256 gave %s, want ENOBUFS",
+	      ename(err));
+	i = drain(fd);
+	CHECK(i == 64, "read %d messages, want 64", i);
 }
 
 int main(int argc, char **argv)
@@ -81,7 +125,6 @@ int main(int argc, char **argv)
 	long read0, failed0, down0;
 	struct pollfd pfd;
 	char buf[256];
-	pthread_t thr;
 	ssize_t n;
 	int fd;
 
@@ -101,10 +144,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* Nothing queued: O_NONBLOCK read fails, poll says not readable. */
+	/* Nothing queued: a read returns 0, poll says not readable. */
 	n = read(fd, buf, sizeof(buf));
-	CHECK(n < 0 && errno == EAGAIN, "empty read gave %zd (%s)", n,
-	      strerror(errno));
+	CHECK(n == 0, "empty O_NONBLOCK read gave %zd (%s)", n,
+	      n < 0 ? strerror(errno) : "");
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	CHECK(poll(&pfd, 1, 0) == 0, "poll readable with nothing queued");
 	CHECK(fionread(fd) == 0, "FIONREAD %d on empty pipe", fionread(fd));
@@ -122,17 +165,22 @@ int main(int argc, char **argv)
 	CHECK(fionread(fd) == 0, "FIONREAD %d after read", fionread(fd));
 	CHECK(get_status("read") == read0 + 1, "owner did not see the read");
 
-	/* A blocking read waits for the next upcall. */
+	/* Without O_NONBLOCK too, as upstream's: 0 at once, no waiting. */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (pthread_create(&thr, NULL, late_upcall, NULL) == 0) {
-		n = read(fd, buf, sizeof(buf));
-		CHECK(n == 4 && !memcmp(buf, "late", 4),
-		      "blocking read gave %zd", n);
-		pthread_join(thr, NULL);
-	} else {
-		fail("pthread_create");
-	}
+	sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL);
+	alarm(20);
+	n = read(fd, buf, sizeof(buf));
+	alarm(0);
+	CHECK(n == 0, "empty blocking read gave %zd (%s)", n,
+	      n < 0 ? strerror(errno) : "");
+	CHECK(queue_upcall("late") == 0, "upcall 'late' refused");
+	n = read(fd, buf, sizeof(buf));
+	CHECK(n == 4 && !memcmp(buf, "late", 4), "read gave %zd", n);
 	CHECK(get_status("read") == read0 + 2, "owner did not see the 2nd read");
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	check_limits(fd);
+	read0 = get_status("read");
 
 	/* Downcalls: handed to the owner; too long or bad ones refused. */
 	n = write(fd, "ok fine", 7);
@@ -148,14 +196,15 @@ int main(int argc, char **argv)
 	      strerror(errno));
 	CHECK(get_status("downcalls") == down0 + 1, "refused downcall counted");
 
-	/* Closing the last reader fails what is queued: EPIPE to the owner. */
+	/* Closing the last reader fails what is queued: EAGAIN, as upstream. */
+	failed0 = get_status("failed");
 	CHECK(queue_upcall("never read") == 0, "upcall 'never read' refused");
 	CHECK(queue_upcall("nor this") == 0, "upcall 'nor this' refused");
 	close(fd);
 	CHECK(get_status("failed") == failed0 + 2, "failed %ld, want %ld",
 	      get_status("failed"), failed0 + 2);
-	CHECK(get_status("last_err") == -EPIPE, "last_err %ld, want %d",
-	      get_status("last_err"), -EPIPE);
+	CHECK(get_status("last_err") == -EAGAIN, "last_err %ld, want %d",
+	      get_status("last_err"), -EAGAIN);
 	CHECK(get_status("inflight") == 0, "%ld messages still in flight",
 	      get_status("inflight"));
 

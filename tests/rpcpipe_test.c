@@ -25,6 +25,26 @@
  *        unknown names get no answer; runs until killed
  *   badcache CHANNEL FLUSH
  *        hostile writes to CHANNEL and FLUSH: each must fail with EINVAL
+ *   readclose PIPE
+ *        read one upcall and close the pipe without answering it
+ *   efault PIPE PREFIX
+ *        read one upcall into a bad buffer (EFAULT), then again into a good
+ *        one (the same upcall must still be there) and answer it with
+ *        "seq=<n> PREFIX<request>"
+ *   fionread PIPE
+ *        print "fionread N": the bytes queued on PIPE (opened read-only)
+ *   badread CHANNEL NAME ADDR
+ *        print "badread ready" once CHANNEL is open, wait for a request,
+ *        read it into a bad buffer (EFAULT), read it again (it must still
+ *        be NAME) and answer "NAME ADDR 60"
+ *   reopen PATH
+ *        open PATH with O_PATH, print "held", wait for a line on stdin,
+ *        then open it again for reading through /proc/self/fd and print
+ *        "reopen ok" or "reopen ENAME"
+ *   flood UID N PREFIX MS
+ *        as UID (with CAP_NET_ADMIN kept), ask the host cache for N names
+ *        PREFIX<i> at once, each waiting MS; print one line per errno
+ *        seen, "ENAME COUNT", sorted by name
  *
  * Exits 0 when everything went as expected, else prints "FAIL: ..." lines.
  */
@@ -38,9 +58,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include <linux/nsmods_sunrpc_ns.h>
 
@@ -154,10 +177,16 @@ static int open_rw(const char *path)
 /* Read one upcall "seq=N TEXT\n" from @fd: N and TEXT. */
 static int read_upcall(int fd, unsigned int *seq, char *text, size_t room)
 {
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char buf[512];
 	ssize_t n;
 	int off;
 
+	/* A read with nothing queued returns 0 at once (as upstream's). */
+	if (poll(&p, 1, 30000) != 1) {
+		fail("no upcall within 30 s");
+		return -1;
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n <= 0) {
 		fail("read upcall: %s", n ? ename(-errno) : "EOF");
@@ -328,6 +357,11 @@ static int mode_badcache(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		expect_write(fd, bad[i], strlen(bad[i]), EINVAL, bad[i]);
 	expect_write(fd, "h 10.0.0.1\0 60\n", 15, EINVAL, "embedded NUL");
+	expect_write(fd, "h\0x 10.0.0.1 60\n", 16, EINVAL, "NUL in the name");
+	expect_write(fd, "h\xc0x 10.0.0.1 60\n", 16, EINVAL,
+		     "Latin-1 in the name");
+	expect_write(fd, "h\xe9 10.0.0.1 60\n", 15, EINVAL,
+		     "Latin-1 at the end of the name");
 	memset(big, 'a', sizeof(big));
 	expect_write(fd, big, sizeof(big), EINVAL, "oversized");
 	for (i = 0; i < ARRAY_SIZE(badflush); i++)
@@ -337,6 +371,221 @@ static int mode_badcache(int argc, char **argv)
 	close(fd);
 	close(ff);
 	printf("badcache done\n");
+	return failures ? 1 : 0;
+}
+
+static int mode_readclose(int argc, char **argv)
+{
+	char text[300];
+	unsigned int seq;
+	int fd;
+
+	if (argc != 2)
+		return usage();
+	fd = open_rw(argv[1]);
+	if (fd < 0)
+		return 1;
+	if (read_upcall(fd, &seq, text, sizeof(text)))
+		return 1;
+	close(fd);
+	printf("dropped %s\n", text);
+	return failures ? 1 : 0;
+}
+
+/* read() into a page mapped without access: the copy fails (EFAULT). */
+static ssize_t read_bad(int fd, size_t len)
+{
+	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	ssize_t n;
+
+	if (bad == MAP_FAILED) {
+		fail("mmap: %s", ename(-errno));
+		return 0;
+	}
+	n = read(fd, bad, len);
+	if (n < 0)
+		n = -errno;
+	munmap(bad, 4096);
+	return n;
+}
+
+static int mode_efault(int argc, char **argv)
+{
+	struct pollfd p;
+	char text[300], out[600];
+	unsigned int seq;
+	ssize_t n;
+	int fd;
+
+	if (argc != 3)
+		return usage();
+	fd = open_rw(argv[1]);
+	if (fd < 0)
+		return 1;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, 30000) != 1) {
+		fail("no upcall within 30 s");
+		return 1;
+	}
+	n = read_bad(fd, 100);
+	CHECK(n == -EFAULT, "read into a bad buffer gave %zd", n);
+	if (read_upcall(fd, &seq, text, sizeof(text)))
+		return 1;
+	snprintf(out, sizeof(out), "seq=%u %s%s\n", seq, argv[2], text);
+	expect_write(fd, out, strlen(out), 0, "answer");
+	close(fd);
+	printf("served %s\n", text);
+	return failures ? 1 : 0;
+}
+
+static int mode_fionread(int argc, char **argv)
+{
+	int fd, n = -1;
+
+	if (argc != 2)
+		return usage();
+	fd = open(argv[1], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, FIONREAD, &n)) {
+		printf("error %s\n", ename(-errno));
+		return 1;
+	}
+	close(fd);
+	printf("fionread %d\n", n);
+	return 0;
+}
+
+static int mode_badread(int argc, char **argv)
+{
+	char line[128], out[256];
+	struct pollfd p;
+	ssize_t n;
+	int fd;
+
+	if (argc != 4)
+		return usage();
+	fd = open_rw(argv[1]);
+	if (fd < 0)
+		return 1;
+	printf("badread ready\n");
+	fflush(stdout);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, 30000) != 1) {
+		fail("no request within 30 s");
+		return 1;
+	}
+	n = read_bad(fd, sizeof(line));
+	CHECK(n == -EFAULT, "read into a bad buffer gave %zd", n);
+	p.revents = 0;
+	if (poll(&p, 1, 0) != 1) {
+		fail("the request is gone after a read into a bad buffer");
+		return 1;
+	}
+	n = read(fd, line, sizeof(line) - 1);
+	if (n <= 0) {
+		fail("read channel again: %s", n ? ename(-errno) : "EOF");
+		return 1;
+	}
+	line[n] = '\0';
+	snprintf(out, sizeof(out), "%s\n", argv[2]);
+	CHECK(!strcmp(line, out), "read again \"%s\", want %s", line, argv[2]);
+	snprintf(out, sizeof(out), "%s %s 60\n", argv[2], argv[3]);
+	expect_write(fd, out, strlen(out), 0, "answer");
+	close(fd);
+	printf("badread done\n");
+	return failures ? 1 : 0;
+}
+
+static int mode_reopen(int argc, char **argv)
+{
+	char path[64], line[16];
+	int fd, fd2;
+
+	if (argc != 2)
+		return usage();
+	fd = open(argv[1], O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		printf("error %s\n", ename(-errno));
+		return 1;
+	}
+	printf("held\n");
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd2 = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd2 < 0) {
+		printf("reopen %s\n", ename(-errno));
+	} else {
+		printf("reopen ok\n");
+		close(fd2);
+	}
+	close(fd);
+	return 0;
+}
+
+/* One name through SUNRPC_NS_IOC_CREATE_HOST: 0 or an errno. */
+static int ask_host(const char *name, unsigned int ms)
+{
+	struct sunrpc_ns_create_host h;
+	int dev, fd, err = 0;
+
+	memset(&h, 0, sizeof(h));
+	h.create.proto = IPPROTO_UDP;
+	h.create.port = 2049;
+	h.create.prog = 100003;
+	h.create.vers = 3;
+	h.create.auth = SUNRPC_NS_AUTH_NONE;
+	h.create.flags = SUNRPC_NS_CLOEXEC;
+	snprintf(h.host, sizeof(h.host), "%s", name);
+	h.resolve_ms = ms;
+	dev = open(SUNRPC_NS_DEVICE, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return errno;
+	fd = ioctl(dev, SUNRPC_NS_IOC_CREATE_HOST, &h);
+	if (fd < 0)
+		err = errno;
+	else
+		close(fd);
+	close(dev);
+	return err;
+}
+
+static int mode_flood(int argc, char **argv)
+{
+	int counts[256] = { 0 };
+	unsigned int ms;
+	char name[64];
+	int i, n, st, e;
+	uid_t uid;
+	pid_t pid;
+
+	if (argc != 5)
+		return usage();
+	uid = strtoul(argv[1], NULL, 0);
+	n = atoi(argv[2]);
+	ms = strtoul(argv[4], NULL, 0);
+	if (uid && become_user(uid, uid, 0, NULL,
+			       1ULL << CAP_NET_ADMIN))
+		return 1;
+	for (i = 0; i < n; i++) {
+		pid = fork_flushed();
+		if (pid < 0) {
+			fail("fork: %s", ename(-errno));
+			break;
+		}
+		if (!pid) {
+			snprintf(name, sizeof(name), "%s%d", argv[3], i);
+			_exit(ask_host(name, ms));
+		}
+	}
+	while ((pid = wait(&st)) > 0) {
+		e = WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+		counts[e]++;
+	}
+	for (e = 0; e < 256; e++)
+		if (counts[e])
+			printf("%s %d\n", e ? ename(-e) : "OK", counts[e]);
 	return failures ? 1 : 0;
 }
 
@@ -354,5 +603,17 @@ int main(int argc, char **argv)
 		return mode_cached(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "badcache"))
 		return mode_badcache(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "readclose"))
+		return mode_readclose(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "efault"))
+		return mode_efault(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fionread"))
+		return mode_fionread(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "badread"))
+		return mode_badread(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "reopen"))
+		return mode_reopen(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "flood"))
+		return mode_flood(argc - 1, argv + 1);
 	return usage();
 }

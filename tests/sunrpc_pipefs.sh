@@ -76,6 +76,35 @@ case_gssd() {
 	[ "$out" = "error EINVAL" ] || cfail "timeout 70000 accepted: $out"
 }
 
+# Issue 17: an upcall read but not answered fails at once when gssd
+# closes the pipe (EPIPE, as upstream's gss layer); a reader's EFAULT stays
+# the reader's (the upcall is read again); an upcall whose waiter gave up
+# leaves the queue.
+case_gssd_drop() {
+	local a out g t0 n
+	a=$(hid A1)
+	ns_exec pfA "$prog" readclose "$W/mA/nfs/clnt$a/gssd" >"$W/readclose.out" 2>&1 &
+	g=$!
+	t0=$SECONDS
+	out=$(ask A1 "upcall 30000 dropped")
+	[ "$out" = "error EPIPE" ] || cfail "read, unanswered, pipe closed: $out"
+	[ $((SECONDS - t0)) -lt 15 ] || cfail "EPIPE took $((SECONDS - t0)) s"
+	wait "$g" || cfail "readclose: $(cat "$W/readclose.out")"
+
+	ns_exec pfA "$prog" efault "$W/mA/nfs/clnt$a/gssd" "ok:" >"$W/efault.out" 2>&1 &
+	g=$!
+	out=$(ask A1 "upcall 20000 fault")
+	[ "$out" = "answer ok:fault" ] || cfail "upcall read into a bad buffer first: $out"
+	wait "$g" || cfail "efault: $(cat "$W/efault.out")"
+
+	exec {n}<"$W/mA/nfs/clnt$a/gssd"
+	out=$(ask A1 "upcall 300 giveup")
+	[ "$out" = "error ETIMEDOUT" ] || cfail "upcall nobody reads: $out"
+	out=$(in_ns pfA "$prog" fionread "$W/mA/nfs/clnt$a/gssd")
+	[ "$out" = "fionread 0" ] || cfail "an upcall whose waiter gave up stays queued: $out"
+	exec {n}<&-
+}
+
 case_mount_events() {
 	local b out
 	b=$(hid B1)
@@ -105,6 +134,7 @@ sns_pipefs_setup
 run_sh dirs
 run_sh info
 run_sh gssd
+run_sh gssd_drop
 run_sh mount_events
 sns_pipefs_finish
 for m in mA mB2 mC; do umount "$W/$m" || fail "umount $m"; done

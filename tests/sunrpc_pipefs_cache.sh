@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib/sunrpc_pipefs.bash"
 
 case_cache() {
-	local h="$W/mA/cache/sunrpc_ns_hosts" out c
+	local h="$W/mA/cache/sunrpc_ns_hosts" out c t0
 	for f in channel content flush; do
 		[ -f "$h/$f" ] || cfail "no $f in A's cache dir"
 	done
@@ -45,14 +45,19 @@ case_cache() {
 	# Per netns: B's cache knows nothing, and has no helper.
 	[ -z "$(cat "$W/mB/cache/sunrpc_ns_hosts/content")" ] ||
 		cfail "B's cache has A's entries"
-	hold B3 pfB -H srvA -R 1000 && cfail "B resolved srvA with no helper"
-	grep -qx "error ETIMEDOUT" "$W/B3.out" || cfail "B by name: $(cat "$W/B3.out")"
+	# No helper: fails at once (issue 17), not after the whole wait.
+	t0=$SECONDS
+	hold B3 pfB -H srvA -R 30000 && cfail "B resolved srvA with no helper"
+	grep -qx "error EPIPE" "$W/B3.out" || cfail "B by name: $(cat "$W/B3.out")"
+	[ $((SECONDS - t0)) -lt 15 ] || cfail "no helper: failed after $((SECONDS - t0)) s"
 	# A name the helper does not know.
 	hold A6 pfA -H nosuch -R 1000 && cfail "nosuch resolved"
 	grep -qx "error ETIMEDOUT" "$W/A6.out" || cfail "nosuch: $(cat "$W/A6.out")"
 	# Hostile input.
 	hold A7 pfA -H "bad/name" -R 1000 && cfail "bad/name accepted"
 	grep -qx "error EINVAL" "$W/A7.out" || cfail "bad/name: $(cat "$W/A7.out")"
+	hold A9 pfA -H "$(printf 'h\xe9')" -R 1000 && cfail "Latin-1 name accepted"
+	grep -qx "error EINVAL" "$W/A9.out" || cfail "Latin-1 name: $(cat "$W/A9.out")"
 	mark
 	in_ns pfA "$prog" badcache "$h/channel" "$h/flush" >"$W/badcache.out" 2>&1 ||
 		cfail "badcache: $(cat "$W/badcache.out")"
@@ -71,10 +76,39 @@ case_cache() {
 	unhold B3
 	unhold A6
 	unhold A7
+	unhold A9
+}
+
+# Issue 17: nothing mounted fails at once; a read into a bad buffer keeps
+# the request; one user cannot crowd out the others' requests.
+case_cache_hard() {
+	local ch="$W/mB/cache/sunrpc_ns_hosts/channel" out t0 g r
+	umount "$W/mC"
+	t0=$SECONDS
+	hold C1 pfC -H srvA -R 30000 && cfail "resolved with nothing mounted"
+	grep -qx "error ENODEV" "$W/C1.out" || cfail "nothing mounted: $(cat "$W/C1.out")"
+	[ $((SECONDS - t0)) -lt 15 ] || cfail "nothing mounted: failed after $((SECONDS - t0)) s"
+	unhold C1
+	pmount pfC mC || cfail "mount C again"
+
+	ns_exec pfB "$prog" badread "$ch" srvB 10.0.0.9 >"$W/badread.out" 2>&1 &
+	g=$!
+	wait_for 10 grep -q '^badread ready' "$W/badread.out" || cfail "badread not ready"
+	hold B4 pfB -H srvB -R 30000 || cfail "after a bad read: $(cat "$W/B4.out")"
+	wait "$g" || cfail "badread: $(cat "$W/badread.out")"
+	unhold B4
+
+	exec {r}<"$ch"
+	out=$(in_ns pfB "$prog" flood 65534 10 fl 6000)
+	echo "flood as uid 65534: $out"
+	grep -qx "ENOBUFS 2" <<<"$out" || cfail "uid 65534 queued more than its share: $out"
+	grep -qx "ETIMEDOUT 8" <<<"$out" || cfail "uid 65534's requests: $out"
+	exec {r}<&-
 }
 
 sns_pipefs_setup
 run_sh cache
+run_sh cache_hard
 sns_pipefs_finish
 # Mounted, sunrpc_ns can go: its pernet exit takes the cache dirs out.
 wait_for 10 rmmod nsmods_sunrpc_ns || fail "rmmod nsmods_sunrpc_ns"

@@ -26,6 +26,10 @@ struct nspipefs_net;
 /* Default limit on the size of one downcall. */
 #define NSPIPEFS_DOWNCALL_MAX	4096
 
+/* Default limits of a pipe's queue of unread messages. */
+#define NSPIPEFS_QUEUE_MSGS	128
+#define NSPIPEFS_QUEUE_BYTES	16384
+
 /**
  * enum nspipefs_event - events sent on the nspipefs notifier chain
  * @NSPIPEFS_MOUNT: a superblock was created for a namespace; the data
@@ -45,7 +49,9 @@ enum nspipefs_event {
  * @len: number of bytes at @data, not zero
  * @copied: bytes read so far
  * @err: how the message ended: 0 when read in full, else a negative errno
- *	(-ETIMEDOUT, -EPIPE, -EFAULT) when it was dropped
+ *	when it was dropped: -ETIMEDOUT (no reader came in time), -EAGAIN
+ *	(the last reader closed), -EPIPE (the pipe was taken out),
+ *	-ECANCELED (withdrawn by nspipefs_withdraw_upcall())
  *
  * Once nspipefs_queue_upcall() accepted a message, the pipe owns it until
  * it hands it back, exactly once, to &nspipefs_pipe_ops.destroy_msg.
@@ -67,11 +73,14 @@ struct nspipefs_pipe;
  *	NULL makes the pipe read-only.
  * @destroy_msg: a queued message ended (read, or dropped with
  *	&nspipefs_msg.err set); the owner gets it back.  Required.
- * @release: the last open file of the pipe went away (optional).
+ * @release: the last open file of the pipe went away, or the pipe was
+ *	taken out while open (optional); as upstream's release_pipe, the
+ *	place to fail what was read but not answered.
  *
  * The callbacks run in process context (@destroy_msg also from a
- * workqueue) with the pipe's inode lock or the namespace's pipefs lock
- * held: they must not call back into nspipefs.
+ * workqueue and from nspipefs_withdraw_upcall()), often with the pipe's
+ * inode lock or the namespace's pipefs lock held: they must not call back
+ * into nspipefs.
  */
 struct nspipefs_pipe_ops {
 	ssize_t (*downcall)(struct nspipefs_pipe *pipe, const void *buf,
@@ -89,6 +98,8 @@ struct nspipefs_pipe_ops {
  *	-EMSGSIZE
  * @upcall_timeout: in jiffies; 0: an upcall needs an open reader, else
  *	it waits this long for one and then ends with -ETIMEDOUT
+ * @max_msgs: most messages waiting for a reader; more fail with -ENOBUFS
+ * @max_bytes: most bytes waiting for a reader; more fail with -ENOBUFS
  * @private: for the owner
  * Set up with nspipefs_pipe_init(); the fields after @private are private
  * to nspipefs.
@@ -98,13 +109,16 @@ struct nspipefs_pipe {
 	const struct nspipefs_pipe_ops *ops;
 	size_t max_downcall;
 	unsigned long upcall_timeout;
+	unsigned int max_msgs;
+	size_t max_bytes;
 	void *private;
 	/* private: */
-	/* protects queue, in_upcall, queued, nreaders, nwriters, inode */
+	/* protects queue, in_upcall, queued, nqueued, nreaders, nwriters, inode */
 	spinlock_t lock;
 	struct list_head queue;		/* messages waiting for a reader */
 	struct list_head in_upcall;	/* messages a reader has begun */
 	size_t queued;			/* bytes on queue */
+	unsigned int nqueued;		/* messages on queue */
 	int nreaders;			/* open files that can read */
 	int nwriters;			/* open files that can write */
 	struct delayed_work timeout_work; /* drops queue if no reader came */
@@ -118,7 +132,9 @@ struct nspipefs_pipe {
  * struct nspipefs_file - a regular file, owned by a kernel module
  * @name: file name in its directory
  * @mode: permission bits (S_IFREG is added)
- * @fops: the owner's file operations; their owner should be the module
+ * @fops: the owner's file operations; their owner must be the module
+ *	(THIS_MODULE): an open takes a reference to it, and fails with
+ *	ENXIO once the file was taken out
  * @private: the owner's object, found in &inode->i_private by the open
  *	method (see nspipefs_file_init())
  *
@@ -180,5 +196,7 @@ void nspipefs_file_del(struct nspipefs_file *file);
 void *nspipefs_file_private(struct inode *inode, bool (*get)(void *));
 int nspipefs_queue_upcall(struct nspipefs_pipe *pipe,
 			  struct nspipefs_msg *msg);
+bool nspipefs_withdraw_upcall(struct nspipefs_pipe *pipe,
+			      struct nspipefs_msg *msg);
 
 #endif /* _NSMODS_RPC_PIPEFS_H */

@@ -113,9 +113,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Mount rpc_pipefs of netns $1 on $W/$2.
+# Mount rpc_pipefs of netns $1 on $W/$2, by the name nsmods_pipefs
+# registered (Documentation/pipefs.rst, "The name").
 pmount() {
-	mkdir -p "$W/$2" && in_ns "$1" mount -t rpc_pipefs rpc_pipefs "$W/$2"
+	local fs
+	fs=$(cat /sys/module/nsmods_pipefs/parameters/fsname) &&
+		mkdir -p "$W/$2" && in_ns "$1" mount -t "$fs" rpc_pipefs "$W/$2"
 }
 
 # Load, make the namespaces, the first holders and the mounts.

@@ -9,8 +9,15 @@
  *           write fails with the error nspipefs_queue_upcall() returned
  *   status  read: counters and the last downcall
  * Downcalls must start with "ok "; others fail with EINVAL.
+ *
+ * A second subscriber, registered after the first, answers MOUNT as the
+ * parameter "refuse" says (0 accept, 1 NOTIFY_STOP, 2 -EACCES), so that the
+ * first sees what a refused mount looks like.  "stall_netns" and
+ * "stall_ms" make the first subscriber sleep in MOUNT of that namespace
+ * (by inode number), as a subscriber stuck there would.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
@@ -32,6 +39,18 @@
 static unsigned int timeout_ms = 1000;
 module_param(timeout_ms, uint, 0444);
 MODULE_PARM_DESC(timeout_ms, "how long an upcall waits for a reader (ms)");
+
+static int refuse;
+module_param(refuse, int, 0644);
+MODULE_PARM_DESC(refuse, "second subscriber on MOUNT: 0 accept, 1 NOTIFY_STOP, 2 -EACCES");
+
+static unsigned int stall_netns;
+module_param(stall_netns, uint, 0644);
+MODULE_PARM_DESC(stall_netns, "netns inode number whose MOUNT stalls");
+
+static unsigned int stall_ms;
+module_param(stall_ms, uint, 0644);
+MODULE_PARM_DESC(stall_ms, "how long MOUNT of stall_netns stalls (ms)");
 
 static unsigned int tsub_net_id __read_mostly;
 static struct dentry *tsub_debugfs;
@@ -116,6 +135,9 @@ static int tsub_event(struct notifier_block *nb, unsigned long event,
 	struct tsub_net *tn = tsub_net(nspipefs_sb_net(sb));
 	struct dentry *top;
 
+	if (event == NSPIPEFS_MOUNT && stall_ms &&
+	    nspipefs_sb_net(sb)->ns.inum == READ_ONCE(stall_netns))
+		msleep(READ_ONCE(stall_ms));
 	top = nspipefs_lookup_dir(sb, "nfs");
 	spin_lock(&tn->lock);
 	if (event == NSPIPEFS_MOUNT)
@@ -131,6 +153,25 @@ static int tsub_event(struct notifier_block *nb, unsigned long event,
 
 static struct notifier_block tsub_nb = {
 	.notifier_call = tsub_event,
+};
+
+static int tsub_refuse_event(struct notifier_block *nb, unsigned long event,
+			     void *data)
+{
+	if (event != NSPIPEFS_MOUNT)
+		return NOTIFY_DONE;
+	switch (READ_ONCE(refuse)) {
+	case 1:
+		return NOTIFY_STOP;
+	case 2:
+		return notifier_from_errno(-EACCES);
+	default:
+		return NOTIFY_OK;
+	}
+}
+
+static struct notifier_block tsub_refuse_nb = {
+	.notifier_call = tsub_refuse_event,
 };
 
 static ssize_t tsub_upcall_write(struct file *file, const char __user *ubuf,
@@ -247,6 +288,9 @@ static int __init tsub_init(void)
 	err = nspipefs_notifier_register(&tsub_nb);
 	if (err)
 		goto err_pernet;
+	err = nspipefs_notifier_register(&tsub_refuse_nb);
+	if (err)
+		goto err_nb;
 	tsub_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("upcall", 0200, tsub_debugfs, NULL,
 			    &tsub_upcall_fops);
@@ -254,6 +298,8 @@ static int __init tsub_init(void)
 			    &tsub_status_fops);
 	return 0;
 
+err_nb:
+	nspipefs_notifier_unregister(&tsub_nb);
 err_pernet:
 	unregister_pernet_subsys(&tsub_net_ops);
 	return err;
@@ -262,6 +308,7 @@ err_pernet:
 static void __exit tsub_exit(void)
 {
 	debugfs_remove(tsub_debugfs);
+	nspipefs_notifier_unregister(&tsub_refuse_nb);
 	nspipefs_notifier_unregister(&tsub_nb);
 	unregister_pernet_subsys(&tsub_net_ops);
 }
