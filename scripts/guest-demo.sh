@@ -18,7 +18,7 @@ fi
 echo "== devices:"
 ls -l /dev/nsmods_* 2>&1
 # Our rpc_pipefs's name: rpc_pipefs where the kernel has none of its own.
-pipefs=$(grep -o '[a-z_]*rpc_pipefs' /proc/filesystems | head -n1)
+pipefs=$(cat /sys/module/nsmods_pipefs/parameters/fsname)
 echo "== rpc_pipefs (as \"$pipefs\") and sunrpc_ns: two network namespaces"
 mkdir -p /tmp/demo
 for n in demoA demoB; do

@@ -155,8 +155,8 @@ wait_for 20 failed_is $((f0 + 1)) ||
 [ "$(st inA inflight)" = 0 ] || die "messages left in flight"
 
 # Issue 17: a MOUNT refused with NOTIFY_STOP (1) or an errno (2) fails the
-# mount; the subscriber before the refusing one sees one MOUNT and one
-# UMOUNT (before the fix NOTIFY_STOP counted as success: the mount worked
+# mount; the subscriber before the refusing one sees each MOUNT rolled back
+# by one UMOUNT (before the fix NOTIFY_STOP counted as success: the mount worked
 # and the first subscriber saw a second UMOUNT at umount).
 mkdir "$W/r" "$W/s"
 unshare -n sleep 1000 &
@@ -174,10 +174,12 @@ for how in 1 2; do
 		umount "$W/r"
 	fi
 	echo 0 >"$P/refuse"
-	[ "$(st inR mounts)" = "$how" ] ||
-		fail "refuse=$how: first subscriber saw $(st inR mounts) MOUNTs, want $how"
-	[ "$(st inR umounts)" = "$how" ] ||
-		fail "refuse=$how: first subscriber saw $(st inR umounts) UMOUNTs, want $how"
+	# mount(8) tries again read-only after EACCES (refuse=2): each try is
+	# one MOUNT and its rollback UMOUNT, so the two counts stay equal.
+	m=$(st inR mounts)
+	u=$(st inR umounts)
+	[ "$m" -ge "$how" ] && [ "$m" = "$u" ] ||
+		fail "refuse=$how: first subscriber saw $m MOUNTs and $u UMOUNTs, want equal, at least $how"
 done
 grep -q "^$(inum "/proc/$R/ns/net") 1$" $NETS && fail "refused netns linked to an sb"
 
