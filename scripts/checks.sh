@@ -47,6 +47,17 @@ kmake() {
 	make -C "$kdir" M="$farm" CC="ccache gcc" -j"$NSMODS_JOBS" NSMODS_TESTS=1 "$@"
 }
 
+# A copy of the tracked files for the builds against other kernels or
+# configurations, at a fixed place under the cache with the files' times
+# kept, so that a second run rebuilds only what changed (a fresh directory
+# each time would miss ccache: the paths are in every command line).
+tree_copy() {
+	local copy=$NSMODS_CACHE/checks/$1-$(echo "$NSMODS_ROOT" | sha256sum | cut -c1-8)
+	mkdir -p "$copy" &&
+		git ls-files -z | xargs -0 cp -p --parents -t "$copy" &&
+		echo "$copy"
+}
+
 run_check() {
 	local name=$1; shift
 	if "$@" >"$tmp/$name.log" 2>&1; then
@@ -149,8 +160,7 @@ check_build_6_1() {
 	local kd copy ko
 	kd=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1)
 	[ -n "$kd" ] || { echo "no linux-headers-6.1.*-amd64 installed"; return 1; }
-	copy=$tmp/build-6.1
-	mkdir -p "$copy" && git ls-files -z | xargs -0 cp --parents -t "$copy" &&
+	copy=$(tree_copy build-6.1) &&
 	make -C "$kd" M="$copy" CC="ccache gcc" -j"$NSMODS_JOBS" \
 		KCFLAGS=-Werror modules || return 1
 	ko=$(cd "$copy" && find . -name '*.ko' -printf '%f\n' | sort | tr '\n' ' ')
@@ -174,9 +184,8 @@ check_install() {
 	local rel copy stage ko f
 	rel=$(nsmods_stock_release)
 	[ -n "$rel" ] || { echo "linux-image-6.12-amd64 not installed"; return 1; }
-	copy=$tmp/install
+	copy=$(tree_copy install) || return 1
 	stage=$tmp/stage
-	mkdir -p "$copy" && git ls-files -z | xargs -0 cp --parents -t "$copy" || return 1
 	openssl req -new -nodes -utf8 -sha256 -days 1 -batch -x509 \
 		-subj "/CN=nsmods check key/" -outform DER -out "$tmp/key.der" \
 		-keyout "$tmp/key.pem" >/dev/null 2>&1 || { echo "openssl failed"; return 1; }
@@ -204,8 +213,7 @@ check_install() {
 # what Kbuild reads from include/config/auto.conf.
 check_no_posix_mqueue() {
 	local copy ko
-	copy=$tmp/no-posix-mqueue
-	mkdir -p "$copy" && git ls-files -z | xargs -0 cp --parents -t "$copy" &&
+	copy=$(tree_copy no-posix-mqueue) &&
 	make -C "$kdir" M="$copy" CC="ccache gcc" -j"$NSMODS_JOBS" \
 		CONFIG_POSIX_MQUEUE= modules >"$tmp/npm.out" 2>&1 ||
 		{ cat "$tmp/npm.out"; return 1; }

@@ -93,7 +93,7 @@ load_ko "$sunrpc"
 
 # Item 1, from the shell: a filesystem nobody can name.
 [ -c /dev/nsmods_nsfs ] || fail "no /dev/nsmods_nsfs"
-! grep -q nsmods /proc/filesystems || fail "listed in /proc/filesystems"
+! grep -qw nsmods_nsfs /proc/filesystems || fail "listed in /proc/filesystems"
 mkdir -p /tmp/nsfs_mnt
 if mount -t nsmods_nsfs none /tmp/nsfs_mnt 2>/dev/null; then
 	umount /tmp/nsfs_mnt

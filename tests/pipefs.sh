@@ -41,14 +41,20 @@ since | grep -q 'named "tmpfs" is already registered' ||
 	die "no clear message for a taken fs name"
 loaded nsmods_pipefs && die "module stayed loaded after failed init"
 
-# The name: rpc_pipefs on a kernel without sunrpc of its own (this one),
-# said in one line at load (issue 17 section 2).
+# The name: rpc_pipefs on a kernel without sunrpc of its own (the test
+# kernel), nsmods_rpc_pipefs on one with it (Debian's), said in one line at
+# load (issue 17 section 2).  modinfo knows sunrpc built in or a module.
+if modinfo sunrpc >/dev/null 2>&1; then
+	want=nsmods_rpc_pipefs why="the kernel's own sunrpc has rpc_pipefs (CONFIG_SUNRPC)"
+else
+	want=rpc_pipefs why="the kernel has no sunrpc of its own"
+fi
 mark
 load_ko "$ko"
 FS=$(cat /sys/module/nsmods_pipefs/parameters/fsname)
-[ "$FS" = rpc_pipefs ] || fail "fsname is \"$FS\" on a kernel without SUNRPC"
-grep -qw rpc_pipefs /proc/filesystems || die "rpc_pipefs not registered"
-since | grep -q 'nsmods_pipefs: filesystem "rpc_pipefs": the kernel has no sunrpc of its own' ||
+[ "$FS" = "$want" ] || fail "fsname is \"$FS\", want \"$want\": $why"
+grep -qw "$FS" /proc/filesystems || die "$FS not registered"
+since | grep -qF "nsmods_pipefs: filesystem \"$want\": $why" ||
 	fail "no load-time line naming the filesystem: $(since)"
 load_ko "$tko" timeout_ms=$TIMEOUT_MS
 P=/sys/module/nsmods_pipefs_test/parameters

@@ -52,6 +52,7 @@ use_both() {
 	out=$(unshare -n -m sh -c "
 		mount -t rpc_pipefs rpc_pipefs $W/kernel &&
 		mount -t $pipefs_name $pipefs_name $W/ours &&
+		[ \$(stat -c %d $W/kernel) != \$(stat -c %d $W/ours) ] &&
 		ls $W/kernel | tr '\n' ' ' && echo '|' &&
 		ls $W/ours | tr '\n' ' '" 2>&1) ||
 		{ cfail "mounting both: $out"; return; }
@@ -61,7 +62,7 @@ use_both() {
 	*) cfail "the kernel's rpc_pipefs has no nfs/: $out" ;;
 	esac
 	[ -c /dev/nsmods_nsfs ] || cfail "no /dev/nsmods_nsfs"
-	[ -c /dev/nsmods_mqueue ] || cfail "no /dev/nsmods_mqueue"
+	[ -c /dev/nsmods_mqueue_ns ] || cfail "no /dev/nsmods_mqueue_ns"
 }
 
 case_installed() {

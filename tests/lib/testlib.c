@@ -179,6 +179,36 @@ void child_exit(void)
 	_exit(failures ? 1 : 0);
 }
 
+/*
+ * Run @fn(@arg) in a child (as another user, say) and return the int it
+ * returned, passed back through a pipe; -ECHILD if the child died first.
+ */
+int child_result(int (*fn)(const void *arg), const void *arg)
+{
+	int p[2], r = -ECHILD;
+	pid_t c;
+
+	if (pipe(p))
+		return -errno;
+	c = fork_flushed();
+	if (c == 0) {
+		int res;
+
+		close(p[0]);
+		failures = 0;
+		res = fn(arg);
+		if (write(p[1], &res, sizeof(res)) != sizeof(res))
+			_exit(2);
+		child_exit();
+	}
+	close(p[1]);
+	if (read(p[0], &r, sizeof(r)) != sizeof(r))
+		r = -ECHILD;
+	close(p[0]);
+	wait_child(c);
+	return r;
+}
+
 /* All @n bytes at @buf sent (@out) on or received from @fd, or false. */
 bool sock_all(int fd, void *buf, size_t n, bool out)
 {

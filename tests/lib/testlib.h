@@ -38,6 +38,7 @@ int become_user(uid_t uid, gid_t gid, int ngroups, const gid_t *groups,
 pid_t fork_flushed(void);
 int wait_child(pid_t pid);
 void child_exit(void);
+int child_result(int (*fn)(const void *arg), const void *arg);
 
 bool sock_all(int fd, void *buf, size_t n, bool out);
 int send_fd(int sock, int fd, unsigned long data);

@@ -77,40 +77,31 @@ struct step {
 	const char *name;
 };
 
+struct step_arg {
+	const struct backend *b;
+	const struct step *s;
+};
+
+static int step_body(const void *arg)
+{
+	const struct step_arg *a = arg;
+	const struct step *s = a->s;
+	int res;
+
+	if (s->who < 0 ? userns_root_of(USER) : become(s->who))
+		return -ECANCELED;
+	if (s->op == 2)
+		return a->b->unlink(s->name);
+	res = a->b->open(s->name, O_CREAT | O_RDWR, s->op ? 0666 : 0644, NULL);
+	closeif(res);
+	return res > 0 ? 0 : res;
+}
+
 static int run_step(const struct backend *b, const struct step *s)
 {
-	int p[2], r = -ECHILD;
-	pid_t c;
+	struct step_arg a = { .b = b, .s = s };
 
-	if (pipe(p))
-		return -errno;
-	c = fork_flushed();
-	if (c == 0) {
-		int res = -ECANCELED;
-
-		close(p[0]);
-		failures = 0;
-		if (s->who < 0 ? !userns_root_of(USER) : !become(s->who)) {
-			if (s->op == 2) {
-				res = b->unlink(s->name);
-			} else {
-				res = b->open(s->name, O_CREAT | O_RDWR,
-					      s->op ? 0666 : 0644, NULL);
-				closeif(res);
-				if (res > 0)
-					res = 0;
-			}
-		}
-		if (write(p[1], &res, sizeof(res)) != sizeof(res))
-			_exit(2);
-		child_exit();
-	}
-	close(p[1]);
-	if (read(p[0], &r, sizeof(r)) != sizeof(r))
-		r = -ECHILD;
-	close(p[0]);
-	wait_child(c);
-	return r;
+	return child_result(step_body, &a);
 }
 
 static char owner_dir[96];

@@ -224,36 +224,33 @@ void test_defaults(void)
 /* errno: one result per row, upstream's and ours side by side. */
 static char errno_dir[96];
 
+struct open_as {
+	const struct backend *b;
+	uid_t uid;
+	const char *name;
+	int oflag;
+	const struct mqns_attr *attr;
+};
+
+static int open_as_body(const void *arg)
+{
+	const struct open_as *o = arg;
+	int res;
+
+	if (o->uid && become(o->uid))
+		return -ECANCELED;
+	res = o->b->open(o->name, o->oflag, 0600, o->attr);
+	closeif(res);
+	return res > 0 ? 0 : res;
+}
+
 static int try_open_as(const struct backend *b, uid_t uid, const char *name,
 		       int oflag, const struct mqns_attr *attr)
 {
-	int p[2], r = -ECHILD;
-	pid_t c;
+	struct open_as o = { .b = b, .uid = uid, .name = name,
+			     .oflag = oflag, .attr = attr };
 
-	if (pipe(p))
-		return -errno;
-	c = fork_flushed();
-	if (c == 0) {
-		int res = -ECANCELED;
-
-		close(p[0]);
-		failures = 0;
-		if (!uid || !become(uid)) {
-			res = b->open(name, oflag, 0600, attr);
-			closeif(res);
-			if (res > 0)
-				res = 0;
-		}
-		if (write(p[1], &res, sizeof(res)) != sizeof(res))
-			_exit(2);
-		child_exit();
-	}
-	close(p[1]);
-	if (read(p[0], &r, sizeof(r)) != sizeof(r))
-		r = -ECHILD;
-	close(p[0]);
-	wait_child(c);
-	return r;
+	return child_result(open_as_body, &o);
 }
 
 static void errno_row(const char *what, int up, int ours, int want)

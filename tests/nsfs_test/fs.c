@@ -26,7 +26,8 @@ void test_fs(void)
 
 	CHECK(read_file("/proc/filesystems", buf, sizeof(buf)),
 	      "read /proc/filesystems");
-	CHECK(!strstr(buf, "nsmods"), "our filesystem is in /proc/filesystems");
+	CHECK(!strstr(buf, "\tnsmods_nsfs\n"),
+	      "our filesystem is in /proc/filesystems");
 
 	mkdir("/tmp/nsfs_mnt", 0700);
 	errno = 0;
