@@ -27,6 +27,8 @@ cleanup() {
 # uid 65534 and as root of a user namespace owned by 65534 (with a copy
 # of the program they can reach: the farm is under root's home).
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+other_uts() { [ "$(inum /proc/"$1"/ns/uts)" != "$(inum /proc/$$/ns/uts)" ]; }
+
 case_cli() {
 	local out t got h cli
 	if ! mkdir -p /tmp/nsfs_cli || ! cp "$farm_cli" /tmp/nsfs_cli/ ||
@@ -48,8 +50,8 @@ case_cli() {
 	unshare -n -u sleep 1000 &
 	holder=$!
 	h=$holder
-	wait_for 5 test "$(inum /proc/"$h"/ns/uts)" != "$(inum /proc/$$/ns/uts)" ||
-		cfail "holder did not unshare"
+	# Read again on each try: the child may not have run unshare yet.
+	wait_for 5 other_uts "$h" || cfail "holder did not unshare"
 	"$cli" compare $$ "$h" net >/dev/null && cfail "compare: the same netns"
 	"$cli" compare $$ "$h" ipc user >/dev/null || cfail "compare: another ipc ns"
 	"$cli" compare $$ "$h" | grep -qx "uts differs $(inum /proc/$$/ns/uts) $(inum /proc/"$h"/ns/uts)" ||
