@@ -19,35 +19,49 @@ echo "== devices:"
 ls -l /dev/nsmods_* 2>&1
 # Our rpc_pipefs's name: rpc_pipefs where the kernel has none of its own.
 pipefs=$(cat /sys/module/nsmods_pipefs/parameters/fsname)
-echo "== rpc_pipefs (as \"$pipefs\") and sunrpc_ns: two network namespaces"
+echo "== rpc_pipefs (as \"$pipefs\") and sunrpc_ns: two network namespaces, both alive"
 mkdir -p /tmp/demo
+# Both namespaces and both mounts exist at once, so that their inode numbers
+# and superblock devices cannot be the same numbers reused.
 for n in demoA demoB; do
 	ip netns add "$n"
+	mkdir -p "/tmp/demo/$n"
+	ip netns exec "$n" ip link set lo up
+done
+for n in demoA demoB; do
+	# Mounted from the netns (its superblock is that netns's) but in our
+	# mount namespace, so that it stays until the end; ip netns exec would
+	# give the mount a namespace of its own that ends with the command.
+	nsenter --net="/run/netns/$n" mount -t "$pipefs" "$pipefs" "/tmp/demo/$n"
+done
+for n in demoA demoB; do
 	# shellcheck disable=SC2016
 	ip netns exec "$n" sh -c '
 		echo "-- $1: $(readlink /proc/self/ns/net)"
-		mkdir -p /tmp/demo/$1
-		mount -t "$2" "$2" /tmp/demo/$1
 		echo "   its own superblock: device $(stat -c %D /tmp/demo/$1), top: $(ls /tmp/demo/$1 | tr "\n" " ")"
 		echo "   /proc/net/sunrpc_ns/state:"
 		sed "s/^/     /" /proc/net/sunrpc_ns/state
-		ip link set lo up
-		echo "   a client made here (rpcns info), in this netns:"
-		"$3/rpcns" -s 127.0.0.1 info 2>&1 | grep -E "^(net_inum|nodename|proto) " | sed "s/^/     /"
-		umount /tmp/demo/$1' sh "$n" "$pipefs" "$NSMODS_FARM/tools/bin"
+		echo "   a client made here (rpcns -p 2049 info: no call made), in this netns:"
+		"$3/rpcns" -s 127.0.0.1 -p 2049 info 2>&1 | grep -E "^(net_inum|nodename|proto|error) |^rpcns:" | sed "s/^/     /"' \
+		sh "$n" "$pipefs" "$NSMODS_FARM/tools/bin"
+done
+echo "-- both mounted at once: $(stat -c '%n device %D' /tmp/demo/demoA /tmp/demo/demoB | tr '\n' ' ')"
+for n in demoA demoB; do
+	umount "/tmp/demo/$n"
 	ip netns del "$n"
 done
-echo "== mqueue_ns: a queue in one ipc namespace, absent from another"
+echo "== mqueue_ns: a queue in one ipc namespace, absent from another (both alive)"
+mkdir -p /tmp/demo/mqA /tmp/demo/mqB
 # shellcheck disable=SC2016
 unshare -i -m sh -c '
-	mkdir -p /tmp/demo/mqA && mount -t mqueue_ns none /tmp/demo/mqA
+	mount -t mqueue_ns none /tmp/demo/mqA
 	: >/tmp/demo/mqA/demo_q
 	echo "-- ipc $(readlink /proc/self/ns/ipc): $(ls /tmp/demo/mqA)"
-	echo "   $(cat /tmp/demo/mqA/demo_q)"'
-# shellcheck disable=SC2016
-unshare -i -m sh -c '
-	mkdir -p /tmp/demo/mqB && mount -t mqueue_ns none /tmp/demo/mqB
-	echo "-- ipc $(readlink /proc/self/ns/ipc): [$(ls /tmp/demo/mqB)] (empty)"'
+	echo "   $(cat /tmp/demo/mqA/demo_q)"
+	# Hold this namespace while the second one is shown.
+	unshare -i -m sh -c "
+		mount -t mqueue_ns none /tmp/demo/mqB
+		echo \"-- ipc \$(readlink /proc/self/ns/ipc): [\$(ls /tmp/demo/mqB)] (empty)\""'
 if [ -x "$NSMODS_FARM/tools/bin/nsmods-nsfs" ]; then
 	echo "== nsfs: a namespace descriptor from /dev/nsmods_nsfs"
 	"$NSMODS_FARM/tools/bin/nsmods-nsfs" list 2>&1 | head -n 12
